@@ -1,0 +1,94 @@
+"""One settings object, read once from ``LEVERUP_*`` environment variables.
+
+Every field is documented here and in the README's settings table (a test keeps the two in
+step). Build it with :func:`load_settings` at the edge (CLI, app factory) and pass it down;
+nothing reads the environment anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+import msgspec
+
+from common.errors import ConfigurationError
+
+__all__ = ["ENV_PREFIX", "Settings", "load_settings"]
+
+ENV_PREFIX = "LEVERUP_"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Service settings. Environment variable = ``LEVERUP_`` + the upper-cased field name."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    """Public base URL of the service; achievement, credential and DID URLs live under it."""
+
+    data_dir: Path = Path("var")
+    """Where the embedded database, the key store and the development secret live."""
+
+    environment: Literal["development", "production"] = "development"
+    """``development`` creates a master secret on first start (with a warning); ``production``
+    refuses to start without ``LEVERUP_SECRET_KEY`` or ``LEVERUP_SECRET_KEY_FILE``."""
+
+    secret_key: str | None = None
+    """Master secret that encrypts private keys at rest: 32 bytes, hex or base64url."""
+
+    secret_key_file: Path | None = None
+    """File holding the master secret (mode 0600), e.g. a Docker secret."""
+
+    default_lang: str = "en"
+    """Language of issued credentials when a request names none (en, it, nl, fr, es, pl, da)."""
+
+    clock_skew_seconds: int = 300
+    """Tolerance when the verifier compares ``validFrom``/``validUntil`` with its clock."""
+
+    issuer_name: str = "LEVER UP development issuer"
+    """Name of the local default issuer profile (used by ``leverup issue``)."""
+
+    @property
+    def host(self) -> str:
+        """The host (with port, if any) of ``base_url``."""
+        return urlsplit(self.base_url).netloc
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ConfigurationError(f"LEVERUP_BASE_URL must be an http(s) URL: {self.base_url!r}")
+        if parts.path not in {"", "/"} or parts.query or parts.fragment:
+            raise ConfigurationError(
+                f"LEVERUP_BASE_URL must be scheme://host[:port] without a path: {self.base_url!r}"
+            )
+        if self.base_url.endswith("/"):
+            msgspec.structs.force_setattr(self, "base_url", self.base_url.rstrip("/"))
+        if self.clock_skew_seconds < 0:
+            raise ConfigurationError("LEVERUP_CLOCK_SKEW_SECONDS must not be negative")
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build :class:`Settings` from ``LEVERUP_*`` variables, then apply ``overrides``.
+
+    Raises:
+        ConfigurationError: for an unknown ``LEVERUP_*`` variable or an invalid value.
+    """
+    env = os.environ if environ is None else environ
+    fields = set(Settings.__struct_fields__)
+    raw: dict[str, object] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        field = name[len(ENV_PREFIX) :].lower()
+        if field.startswith("test_") or field.startswith("require_"):
+            continue  # test-suite switches (LEVERUP_TEST_*, LEVERUP_REQUIRE_*), not settings
+        if field not in fields:
+            raise ConfigurationError(f"unknown setting {name}")
+        raw[field] = value
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ConfigurationError(f"invalid setting: {exc}") from exc
