@@ -1,0 +1,1 @@
+"""The composition root: the ``leverup`` CLI and the web application. Nothing imports it."""

@@ -1,0 +1,290 @@
+"""The ``leverup`` command line. Scripts depend on these forms; keep them stable.
+
+Exit codes: 0 success; 1 the credential is invalid (``verify``) or the input was refused;
+2 the work could not be completed (a check could not run, a configuration problem).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import msgspec
+
+from common.errors import DomainError
+from common.settings import Settings, load_settings
+from common.timeutil import parse_datetime_stamp
+
+__all__ = ["main"]
+
+EXIT_INVALID = 1
+EXIT_INCOMPLETE = 2
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _parse_when(value: str, *, end_of_day: bool) -> datetime:
+    """A dateTimeStamp, or a plain date (start or end of that day, UTC)."""
+    try:
+        return parse_datetime_stamp(value)
+    except ValueError:
+        pass
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()  # noqa: DTZ007 - a date, not a time
+    except ValueError:
+        _fail(f"not a date-time with time zone or a YYYY-MM-DD date: {value!r}")
+    moment = time(23, 59, 59) if end_of_day else time(0, 0, 0)
+    return datetime.combine(day, moment, tzinfo=UTC)
+
+
+class _Context:
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._services: Any = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = load_settings()
+            except DomainError as exc:
+                _fail(exc.detail, EXIT_INCOMPLETE)
+        return self._settings
+
+    @property
+    def services(self) -> Any:
+        if self._services is None:
+            from app.context import LocalServices
+
+            self._services = LocalServices(self.settings)
+        return self._services
+
+
+pass_context = click.make_pass_decorator(_Context, ensure=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="leverup-badges")
+def main() -> None:
+    """LEVER UP Badges: Open Badges 3.0 credentials for volunteering competences.
+
+    Settings come from LEVERUP_* environment variables (see the README).
+    """
+
+
+def _write(data: bytes, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out.write_bytes(data)
+        click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
+@click.option("--competence", metavar="SLUG", help="Competence to certify (see `leverup catalogue`).")
+@click.option("--role", type=click.Choice(["tutor", "assessor", "trainer"]), help="Practitioner role.")
+@click.option("--outcome", metavar="LEVEL", help="Outcome level: basic, accomplished, expert.")
+@click.option("--complexity", metavar="LEVEL", help="Environment complexity: low, mid-low, mid-high, high.")
+@click.option("--recipient-email", required=True, metavar="E", help="Recipient's e-mail (stored only hashed).")
+@click.option("--recipient-name", metavar="N", help="Recipient's name, shown on the credential.")
+@click.option("--recipient-did", metavar="DID", help="Recipient's wallet DID (credentialSubject.id).")
+@click.option("--assessor", metavar="NAME", help="Assessor who certified the competence.")
+@click.option("--lang", metavar="CODE", help="Language of the credential: en it nl fr es pl da.")
+@click.option("--valid-until", metavar="DATETIME", help="Expiry: 2030-01-01T00:00:00Z or 2030-01-01.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@pass_context
+def issue(  # noqa: PLR0913 - one parameter per documented option
+    ctx: _Context,
+    competence: str | None,
+    role: str | None,
+    outcome: str | None,
+    complexity: str | None,
+    recipient_email: str,
+    recipient_name: str | None,
+    recipient_did: str | None,
+    assessor: str | None,
+    lang: str | None,
+    valid_until: str | None,
+    out: Path | None,
+) -> None:
+    """Issue a signed credential with the local default issuer."""
+    from issuer import IssueRequest
+
+    if (competence is None) == (role is None):
+        _fail("give exactly one of --competence or --role")
+    raw: dict[str, Any] = {
+        "achievement": competence or role,
+        "recipient": {"email": recipient_email, "name": recipient_name, "did": recipient_did},
+        "outcome": outcome,
+        "complexity": complexity,
+        "lang": lang,
+        "assessor": assessor,
+    }
+    if valid_until is not None:
+        raw["validUntil"] = _parse_when(valid_until, end_of_day=True)
+    try:
+        request = msgspec.convert(_drop_none(raw), IssueRequest)
+        services = ctx.services
+        issued = services.issuer.issue(request, profile=services.profile, signer=services.signer())
+    except msgspec.ValidationError as exc:
+        _fail(str(exc))
+    except DomainError as exc:
+        _fail(exc.detail, EXIT_INCOMPLETE if exc.status >= 500 else EXIT_INVALID)
+    _write(issued.signed_bytes, out)
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        _fail(f"cannot read {path}: {exc}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--seed-hex", required=True, metavar="HEX", help="32-byte Ed25519 seed, hex.")
+@click.option("--created", metavar="DATETIME", help="Proof creation time (default: now).")
+@click.option("--verification-method", metavar="URL", help="Default: the seed's did:key.")
+def sign(file: Path, seed_hex: str, created: str | None, verification_method: str | None) -> None:
+    """Sign any unsigned credential FILE with eddsa-rdfc-2022; print the signed JSON."""
+    from app.context import default_processor
+    from issuer import Signer, sign_credential
+    from keys.did import did_key_verification_method
+    from keys.ed25519 import Ed25519KeyPair
+
+    try:
+        key_pair = Ed25519KeyPair.from_seed(bytes.fromhex(seed_hex))
+    except ValueError:
+        _fail("--seed-hex must be 64 hex digits (a 32-byte seed)")
+    document = _read_json(file)
+    if not isinstance(document, dict):
+        _fail("the credential must be a JSON object")
+    if "proof" in document:
+        _fail("the document already has a proof")
+    if created is not None:
+        try:
+            parse_datetime_stamp(created)
+        except ValueError as exc:
+            _fail(str(exc))
+    signer = Signer(
+        key_pair, verification_method or did_key_verification_method(key_pair.public_key)
+    )
+    try:
+        signed = sign_credential(default_processor(), document, signer, created=created)
+    except DomainError as exc:
+        _fail(exc.detail)
+    _write(signed.signed_bytes, None)
+
+
+@main.group()
+def keys() -> None:
+    """Manage the local issuer's Ed25519 keys (encrypted at rest)."""
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def keys_list(ctx: _Context, as_json: bool) -> None:
+    """List the keys of every local controller (never the private keys)."""
+    records = ctx.services.store.list()
+    rows = [
+        {
+            "controller": r.controller,
+            "keyId": r.key_id,
+            "status": r.status,
+            "created": r.created.isoformat(),
+            "publicKeyMultibase": r.public_key_multibase,
+            "verificationMethod": r.verification_method,
+        }
+        for r in records
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("no keys yet: `leverup keys create` makes the local issuer's first key")
+    for row in rows:
+        click.echo(
+            f"{row['verificationMethod']}  {row['status']:<7}  {row['created']}  "
+            f"{row['publicKeyMultibase']}"
+        )
+
+
+@keys.command("create")
+@pass_context
+def keys_create(ctx: _Context) -> None:
+    """Create the local issuer's signing key if it has none; print its verification method."""
+    record = ctx.services.ensure_issuer_key()
+    click.echo(record.verification_method)
+
+
+@keys.command("import")
+@click.option("--seed-hex", required=True, metavar="HEX", help="32-byte Ed25519 seed, hex.")
+@pass_context
+def keys_import(ctx: _Context, seed_hex: str) -> None:
+    """Import a seed as the local issuer's new signing key (older keys stay published)."""
+    try:
+        seed = bytes.fromhex(seed_hex)
+        record = ctx.services.store.import_seed(ctx.services.issuer_did, seed)
+    except ValueError:
+        _fail("--seed-hex must be 64 hex digits (a 32-byte seed)")
+    click.echo(record.verification_method)
+
+
+@keys.command("rotate")
+@pass_context
+def keys_rotate(ctx: _Context) -> None:
+    """Make a new signing key; older keys stay in the DID document so their credentials verify."""
+    ctx.services.ensure_issuer_key()
+    record = ctx.services.store.rotate(ctx.services.issuer_did)
+    click.echo(record.verification_method)
+
+
+@keys.command("did-document")
+@pass_context
+def keys_did_document(ctx: _Context) -> None:
+    """Print the local issuer's did:web DID document."""
+    services = ctx.services
+    services.ensure_issuer_key()
+    click.echo(json.dumps(services.did_document(), indent=2))
+
+
+@main.command()
+@click.option("--lang", default="en", show_default=True, help="Language of names.")
+@click.option("--json", "as_json", is_flag=True, help="Print the OB 3.0 Achievement objects.")
+@pass_context
+def catalogue(ctx: _Context, lang: str, as_json: bool) -> None:
+    """List the LEVER achievements: 15 competences and 3 practitioner roles."""
+    from badge_classes import Catalogue, UnsupportedLanguageError
+
+    cat = Catalogue.load()
+    base_url = ctx.settings.base_url
+    try:
+        if as_json:
+            items = [cat.achievement(slug, base_url=base_url, lang=lang) for slug in cat.slugs()]
+            click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+            return
+        for slug in cat.slugs():
+            definition = cat.get(slug)
+            group = definition.cluster or "role"
+            click.echo(f"{slug:<36} {group:<15} {definition.name(lang)}")
+    except UnsupportedLanguageError:
+        _fail(f"unsupported language {lang!r} (one of: {', '.join(cat.languages)})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
