@@ -112,7 +112,9 @@ class TestW3CVector:
 class TestOpenBadgesVector:
     """1EdTech OB 3.0 implementation-guide vector (linked-data-proof-ob)."""
 
-    def test_canonical_document(self, ob_vector: dict[str, Any], processor: JsonLdProcessor) -> None:
+    def test_canonical_document(
+        self, ob_vector: dict[str, Any], processor: JsonLdProcessor
+    ) -> None:
         """The canonical N-Quads equal the published document-canon.txt."""
         canonical = processor.canonize(ob_vector["unsignedCredential"])
         assert canonical == ob_vector["canonicalDocument_file_document-canon.txt"]
