@@ -237,11 +237,16 @@ def keys_create(ctx: _Context) -> None:
 @pass_context
 def keys_import(ctx: _Context, seed_hex: str) -> None:
     """Import a seed as the local issuer's new signing key (older keys stay published)."""
+    from keys.errors import KeysError
+
     try:
         seed = bytes.fromhex(seed_hex)
-        record = ctx.services.store.import_seed(ctx.services.issuer_did, seed)
     except ValueError:
         _fail("--seed-hex must be 64 hex digits (a 32-byte seed)")
+    try:
+        record = ctx.services.store.import_seed(ctx.services.issuer_did, seed)
+    except (KeysError, ValueError) as exc:
+        _fail(str(exc))
     click.echo(record.verification_method)
 
 

@@ -69,6 +69,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ConfigurationError("LEVERUP_CLOCK_SKEW_SECONDS must not be negative")
 
 
+def _decode(kind: type, value: object) -> object:
+    if kind is Path and isinstance(value, str):
+        return Path(value)
+    raise NotImplementedError(kind)
+
+
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Build :class:`Settings` from ``LEVERUP_*`` variables, then apply ``overrides``.
 
@@ -89,6 +95,6 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         raw[field] = value
     raw.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return msgspec.convert(raw, Settings, strict=False)
+        return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode)
     except msgspec.ValidationError as exc:
         raise ConfigurationError(f"invalid setting: {exc}") from exc
