@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,3 +35,18 @@ def vectors_dir() -> Path:
 def processor() -> JsonLdProcessor:
     """A JSON-LD processor over the shipped, pinned contexts."""
     return JsonLdProcessor(ContextLoader.from_directory())
+
+
+OB_CREDENTIAL_SCHEMA = (
+    "purl.imsglobal.org_spec_ob_v3p0_schema_json-ld_ob_v3p0_achievementcredential_schema.json"
+)
+
+
+@pytest.fixture(scope="session")
+def ob_credential_validator(vectors_dir: Path) -> Any:
+    """The official OB 3.0 AchievementCredential JSON Schema (draft 2019-09), as a validator."""
+    from jsonschema import Draft201909Validator
+
+    schema = json.loads((vectors_dir / "schemas" / OB_CREDENTIAL_SCHEMA).read_text("utf-8"))
+    Draft201909Validator.check_schema(schema)
+    return Draft201909Validator(schema)
