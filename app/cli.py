@@ -37,7 +37,7 @@ def _parse_when(value: str, *, end_of_day: bool) -> datetime:
     except ValueError:
         pass
     try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()  # noqa: DTZ007 - a date, not a time
+        day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         _fail(f"not a date-time with time zone or a YYYY-MM-DD date: {value!r}")
     moment = time(23, 59, 59) if end_of_day else time(0, 0, 0)
@@ -89,19 +89,31 @@ def _write(data: bytes, out: Path | None) -> None:
 
 
 @main.command()
-@click.option("--competence", metavar="SLUG", help="Competence to certify (see `leverup catalogue`).")
-@click.option("--role", type=click.Choice(["tutor", "assessor", "trainer"]), help="Practitioner role.")
+@click.option(
+    "--competence", metavar="SLUG", help="Competence to certify (see `leverup catalogue`)."
+)
+@click.option(
+    "--role", type=click.Choice(["tutor", "assessor", "trainer"]), help="Practitioner role."
+)
 @click.option("--outcome", metavar="LEVEL", help="Outcome level: basic, accomplished, expert.")
-@click.option("--complexity", metavar="LEVEL", help="Environment complexity: low, mid-low, mid-high, high.")
-@click.option("--recipient-email", required=True, metavar="E", help="Recipient's e-mail (stored only hashed).")
+@click.option(
+    "--complexity", metavar="LEVEL", help="Environment complexity: low, mid-low, mid-high, high."
+)
+@click.option(
+    "--recipient-email", required=True, metavar="E", help="Recipient's e-mail (stored only hashed)."
+)
 @click.option("--recipient-name", metavar="N", help="Recipient's name, shown on the credential.")
-@click.option("--recipient-did", metavar="DID", help="Recipient's wallet DID (credentialSubject.id).")
+@click.option(
+    "--recipient-did", metavar="DID", help="Recipient's wallet DID (credentialSubject.id)."
+)
 @click.option("--assessor", metavar="NAME", help="Assessor who certified the competence.")
 @click.option("--lang", metavar="CODE", help="Language of the credential: en it nl fr es pl da.")
-@click.option("--valid-until", metavar="DATETIME", help="Expiry: 2030-01-01T00:00:00Z or 2030-01-01.")
+@click.option(
+    "--valid-until", metavar="DATETIME", help="Expiry: 2030-01-01T00:00:00Z or 2030-01-01."
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @pass_context
-def issue(  # noqa: PLR0913 - one parameter per documented option
+def issue(
     ctx: _Context,
     competence: str | None,
     role: str | None,

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import msgspec
 
-from badge_classes import Catalogue, UnknownAchievementError, UnknownLevelError
+from badge_classes import Catalogue, ScaleName, UnknownAchievementError, UnknownLevelError
 from badge_classes import UnsupportedLanguageError as CatalogueLanguageError
 from common.errors import InvalidInputError
 from common.timeutil import format_datetime
@@ -79,7 +79,9 @@ def _evidence(request: IssueRequest, lang: str) -> list[dict[str, Any]]:
             items.append(entry)
         return items
     name, description = texts.text(texts.PORTFOLIO, lang)
-    items.append({"type": ["Evidence"], "name": name, "description": description, "genre": "Portfolio"})
+    items.append(
+        {"type": ["Evidence"], "name": name, "description": description, "genre": "Portfolio"}
+    )
     name, description = texts.text(texts.INTERVIEW, lang)
     interview: dict[str, Any] = {"type": ["Evidence"], "name": name, "description": description}
     if request.assessor is not None:
@@ -91,7 +93,7 @@ def _evidence(request: IssueRequest, lang: str) -> list[dict[str, Any]]:
     return items
 
 
-def build_credential(  # noqa: PLR0913 - every argument is a distinct, required input
+def build_credential(
     catalogue: Catalogue,
     request: IssueRequest,
     *,
@@ -124,7 +126,11 @@ def build_credential(  # noqa: PLR0913 - every argument is a distinct, required 
         if request.outcome is None or request.complexity is None:
             raise InvalidInputError("a competence needs both an outcome and a complexity level")
         parts = []
-        for scale, level in (("outcome", request.outcome), ("complexity", request.complexity)):
+        pairs: tuple[tuple[ScaleName, str], ...] = (
+            ("outcome", request.outcome),
+            ("complexity", request.complexity),
+        )
+        for scale, level in pairs:
             try:
                 level_id = catalogue.level_id(request.achievement, scale, level, base_url=base_url)
             except UnknownLevelError as exc:

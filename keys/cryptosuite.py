@@ -108,8 +108,10 @@ def hash_data(
 def _code_for(exc: JsonLdError) -> str:
     from common.jsonld import DataLossError
 
-    return "DATA_LOSS_DETECTION_ERROR" if isinstance(exc, DataLossError) else (
-        "PROOF_TRANSFORMATION_ERROR"
+    return (
+        "DATA_LOSS_DETECTION_ERROR"
+        if isinstance(exc, DataLossError)
+        else ("PROOF_TRANSFORMATION_ERROR")
     )
 
 
@@ -159,9 +161,7 @@ def _check_proof_shape(proof: Mapping[str, Any]) -> bytes:
         if not isinstance(proof.get(member), str):
             raise ProofError("PROOF_VERIFICATION_ERROR", f"proof has no {member}")
     if proof["type"] != PROOF_TYPE:
-        raise ProofError(
-            "PROOF_VERIFICATION_ERROR", f"unsupported proof type {proof['type']!r}"
-        )
+        raise ProofError("PROOF_VERIFICATION_ERROR", f"unsupported proof type {proof['type']!r}")
     if proof.get("cryptosuite") != CRYPTOSUITE:
         raise ProofError(
             "PROOF_VERIFICATION_ERROR",

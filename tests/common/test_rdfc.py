@@ -23,7 +23,11 @@ def _pyld_dataset(quads: list[tuple[str, str, str]]) -> dict[str, list[dict[str,
         if value.startswith("_:"):
             return {"type": "blank node", "value": value}
         if value.startswith('"'):
-            return {"type": "literal", "value": value[1:], "datatype": "http://www.w3.org/2001/XMLSchema#string"}
+            return {
+                "type": "literal",
+                "value": value[1:],
+                "datatype": "http://www.w3.org/2001/XMLSchema#string",
+            }
         return {"type": "IRI", "value": EX + value}
 
     return {
@@ -89,9 +93,7 @@ class TestSelfLoops:
     def test_self_loop_hashes_quad_once(self) -> None:
         """As rdf-canonize does (a Set of quads per blank node); pyld 3.3.0 counts it twice."""
         quads: list[Quad] = [("_:a", f"<{EX}p>", "_:a", ""), ("_:a", f"<{EX}p>", "_:b", "")]
-        assert canonicalize(quads) == (
-            f"_:c14n0 <{EX}p> _:c14n0 .\n_:c14n0 <{EX}p> _:c14n1 .\n"
-        )
+        assert canonicalize(quads) == (f"_:c14n0 <{EX}p> _:c14n0 .\n_:c14n0 <{EX}p> _:c14n1 .\n")
 
 
 class TestWorkLimits:

@@ -35,7 +35,9 @@ def signer(key_pair: Ed25519KeyPair) -> Signer:
 @pytest.fixture(scope="session")
 def profile(key_pair: Ed25519KeyPair) -> IssuerProfile:
     return IssuerProfile(
-        id=did_key(key_pair.public_key), name="Centro Volontariato Demo", url="https://cv.example.org"
+        id=did_key(key_pair.public_key),
+        name="Centro Volontariato Demo",
+        url="https://cv.example.org",
     )
 
 
