@@ -70,7 +70,21 @@ class _Context:
 pass_context = click.make_pass_decorator(_Context, ensure=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns configuration and key-store failures into a one-line error and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from keys.errors import KeysError
+
+        try:
+            return super().invoke(ctx)
+        except KeysError as exc:
+            _fail(str(exc), EXIT_INCOMPLETE)
+        except DomainError as exc:
+            _fail(exc.detail, EXIT_INCOMPLETE if exc.status >= 500 else EXIT_INVALID)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="leverup-badges")
 def main() -> None:
     """LEVER UP Badges: Open Badges 3.0 credentials for volunteering competences.
@@ -202,6 +216,34 @@ def sign(file: Path, seed_hex: str, created: str | None, verification_method: st
     _write(signed.signed_bytes, None)
 
 
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the verification report as JSON.")
+@pass_context
+def verify(ctx: _Context, file: Path, as_json: bool) -> None:
+    """Verify the credential in FILE (exit 0 valid, 1 invalid, 2 could not complete)."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc}", EXIT_INCOMPLETE)
+    report = ctx.services.verifier.verify(data)
+    if as_json:
+        click.echo(msgspec.json.format(msgspec.json.encode(report), indent=2).decode())
+    else:
+        marks = {"passed": "ok  ", "failed": "FAIL", "error": "ERR ", "skipped": "skip"}
+        for check in report.checks:
+            click.echo(f"  {marks[check.status]}  {check.id:<11} {check.message}")
+        verdicts = {
+            "valid": "VALID",
+            "invalid": "INVALID",
+            "indeterminate": "COULD NOT BE CHECKED",
+        }
+        summary = report.credential
+        what = f": {summary.name} ({summary.issuer_name or summary.issuer_id})" if summary else ""
+        click.echo(f"{verdicts[report.outcome]}{what}")
+    sys.exit({"valid": 0, "invalid": EXIT_INVALID}.get(report.outcome, EXIT_INCOMPLETE))
+
+
 @main.group()
 def keys() -> None:
     """Manage the local issuer's Ed25519 keys (encrypted at rest)."""
@@ -301,6 +343,79 @@ def catalogue(ctx: _Context, lang: str, as_json: bool) -> None:
             click.echo(f"{slug:<36} {group:<15} {definition.name(lang)}")
     except UnsupportedLanguageError:
         _fail(f"unsupported language {lang!r} (one of: {', '.join(cat.languages)})")
+
+
+@main.command()
+@click.option(
+    "--credential",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Unsigned credential to measure (default: a representative LEVER credential).",
+)
+@click.option("--seconds", default=5.0, show_default=True, type=float, help="Seconds per figure.")
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON line of figures.")
+def bench(credential: Path | None, seconds: float, as_json: bool) -> None:
+    """In-process sign and verify throughput on one core (no network, no status)."""
+    from app.bench import bench_credential, measure
+
+    unsigned = _read_json(credential) if credential is not None else bench_credential()
+    if not isinstance(unsigned, dict):
+        _fail("the credential must be a JSON object")
+    try:
+        figures = measure(unsigned, seconds)
+    except DomainError as exc:
+        _fail(exc.detail)
+    except RuntimeError as exc:
+        _fail(str(exc), EXIT_INCOMPLETE)
+    for op, m in figures.items():
+        click.echo(
+            f"{op:<7} {m['ops_per_s']:>9.1f} ops/s   p50 {m['p50_ms']:.2f} ms   "
+            f"p99 {m['p99_ms']:.2f} ms"
+        )
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "sign_ops_per_s": round(figures["sign"]["ops_per_s"], 1),
+                    "verify_ops_per_s": round(figures["verify"]["ops_per_s"], 1),
+                }
+            )
+        )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@pass_context
+def serve(ctx: _Context, host: str, port: int) -> None:
+    """Serve the web application (development issuer and key created on first start)."""
+    import uvicorn
+
+    from app.asgi import create_app
+
+    services = ctx.services
+    record = services.ensure_issuer_key()
+    base = ctx.settings.base_url
+    click.echo(
+        "\n".join(
+            [
+                "LEVER UP Badges",
+                f"  listening on       http://{host}:{port}",
+                f"  public base URL    {base}  (LEVERUP_BASE_URL)",
+                f"  data directory     {ctx.settings.data_dir.resolve()}",
+                f"  issuer             {services.issuer_did}",
+                f"  signing key        {record.verification_method}",
+                "",
+                f"  achievements       {base}/achievements",
+                f"  DID document       {base}/.well-known/did.json",
+                f"  verify (POST)      {base}/api/v1/verify",
+                f"  API documentation  {base}/schema",
+                f"  health             {base}/health",
+                "",
+                "  issue from the command line: .venv/bin/leverup issue --help",
+            ]
+        )
+    )
+    uvicorn.run(create_app(services=services), host=host, port=port, log_level="info")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ from common.settings import Settings
 from issuer import CredentialIssuer, IssuerProfile, Signer
 from keys.did import did_web, did_web_document
 from keys.store import FileKeyStore, KeyRecord, load_master_secret
+from verifier import Verifier
 
 __all__ = ["LocalServices", "default_processor"]
 
@@ -82,6 +83,25 @@ class LocalServices:
         if not keys:
             return None
         return did_web_document(did, keys)
+
+    def local_did_document(self, did: str) -> dict[str, Any] | None:
+        """Resolver hook: the DID document of ``did`` if it is one of our issuers."""
+        if not did.startswith("did:web:"):
+            return None
+        return self.did_document(did)
+
+    @functools.cached_property
+    def verifier(self) -> Verifier:
+        """The verifier: did:key, and our own did:web issuers resolved locally."""
+        from datetime import timedelta
+
+        from app.verification import make_verifier
+
+        return make_verifier(
+            self.processor,
+            local_documents=self.local_did_document,
+            clock_skew=timedelta(seconds=self.settings.clock_skew_seconds),
+        )
 
     @functools.cached_property
     def issuer(self) -> CredentialIssuer:

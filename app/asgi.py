@@ -1,0 +1,154 @@
+"""The web application: one factory, one settings object.
+
+``create_app()`` builds the Litestar app from :class:`Settings` (read from ``LEVERUP_*`` when
+not given). Controllers live with their packages; this module only composes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+import msgspec
+from litestar import Litestar, MediaType, Request, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.params import FromPath, FromQuery
+from litestar.response import Response
+
+from app.context import LocalServices
+from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
+from badge_classes import UnknownAchievementError, UnsupportedLanguageError
+from common.errors import InvalidInputError, NotFoundError
+from common.settings import Settings, load_settings
+
+__all__ = ["MAX_BODY_BYTES", "create_app"]
+
+MAX_BODY_BYTES = 1_000_000
+"""Largest request body accepted (413 beyond it); a credential is a few kilobytes."""
+
+JSON_LD = "application/ld+json"
+
+Services = NamedDependency[LocalServices]
+"""Handlers receive the process's services by this explicit, named dependency."""
+
+
+@get("/health", sync_to_thread=False, tags=["service"])
+def health() -> dict[str, str]:
+    """Liveness: 200 while the service answers."""
+    return {"status": "ok"}
+
+
+@get("/", sync_to_thread=False, tags=["service"])
+def index(services: Services) -> dict[str, Any]:
+    """What this service is, and where things are."""
+    base = services.settings.base_url
+    return {
+        "service": "LEVER UP Badges",
+        "issuer": services.issuer_did,
+        "links": {
+            "achievements": f"{base}/achievements",
+            "didDocument": f"{base}/.well-known/did.json",
+            "verify": f"{base}/api/v1/verify",
+            "openapi": f"{base}/schema",
+            "health": f"{base}/health",
+        },
+    }
+
+
+@get("/achievements", sync_to_thread=False, tags=["catalogue"])
+def list_achievements(services: Services, lang: FromQuery[str] = "en") -> list[dict[str, Any]]:
+    """Every LEVER achievement (15 competences, 3 roles) as an OB 3.0 Achievement."""
+    catalogue = services.catalogue
+    try:
+        return [
+            catalogue.achievement(slug, base_url=services.settings.base_url, lang=lang)
+            for slug in catalogue.slugs()
+        ]
+    except UnsupportedLanguageError as exc:
+        raise InvalidInputError(f"unsupported language {lang!r}") from exc
+
+
+@get("/achievements/{slug:str}", sync_to_thread=False, tags=["catalogue"])
+def get_achievement(
+    services: Services, slug: FromPath[str], lang: FromQuery[str] = "en"
+) -> Response[Any]:
+    """One achievement, as a JSON-LD document (its ``id`` is this URL)."""
+    try:
+        achievement = services.catalogue.achievement(
+            slug, base_url=services.settings.base_url, lang=lang
+        )
+    except UnknownAchievementError as exc:
+        raise NotFoundError(f"no achievement {slug!r}") from exc
+    except UnsupportedLanguageError as exc:
+        raise InvalidInputError(f"unsupported language {lang!r}") from exc
+    document = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        **achievement,
+    }
+    return Response(document, media_type=JSON_LD, headers={"Cache-Control": "public, max-age=3600"})
+
+
+@get("/.well-known/did.json", sync_to_thread=False, tags=["keys"])
+def did_document(services: Services) -> Response[Any]:
+    """The local issuer's did:web DID document (every key, retired ones too)."""
+    document = services.did_document()
+    if document is None:
+        raise NotFoundError("the local issuer has no key yet")
+    return Response(document, media_type="application/did+ld+json")
+
+
+@post("/api/v1/verify", tags=["verifier"], status_code=200)
+async def verify_credential(request: Request[Any, Any, Any], services: Services) -> Response[Any]:
+    """Verify any Open Badges 3.0 credential sent as the JSON request body.
+
+    Always answers 200 with a report for a credential that could be read; ``verified`` says
+    whether every check passed. A body that is not a credential at all is still a report (its
+    ``parse`` check fails).
+    """
+    body = await request.body()
+    # CPU-bound (canonicalization, Ed25519): off the event loop so other requests are served.
+    report = await anyio.to_thread.run_sync(services.verifier.verify, body)
+    return Response(msgspec.to_builtins(report), media_type=MediaType.JSON)
+
+
+def create_app(settings: Settings | None = None, services: LocalServices | None = None) -> Litestar:
+    """Build the application.
+
+    Args:
+        settings: the settings; read from ``LEVERUP_*`` when omitted.
+        services: pre-built services (tests); built from ``settings`` when omitted.
+    """
+    settings = settings or (services.settings if services else load_settings())
+    services = services or LocalServices(settings)
+
+    def provide_services() -> LocalServices:
+        return services
+
+    def on_startup() -> None:
+        services.ensure_issuer_key()
+
+    return Litestar(
+        route_handlers=[
+            index,
+            health,
+            list_achievements,
+            get_achievement,
+            did_document,
+            verify_credential,
+        ],
+        dependencies={"services": Provide(provide_services, sync_to_thread=False)},
+        plugins=[problem_plugin()],
+        exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
+        on_startup=[on_startup],
+        request_max_body_size=MAX_BODY_BYTES,
+        openapi_config=OpenAPIConfig(
+            title="LEVER UP Badges",
+            version="0.1.0",
+            description="Open Badges 3.0 credentials for LEVER UP competences.",
+        ),
+        debug=False,
+    )

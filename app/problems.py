@@ -1,0 +1,105 @@
+"""Every error response is an RFC 9457 problem (``application/problem+json``) with a stable type.
+
+Problem types are URNs, ``urn:leverup:problem:<slug>``, the same vocabulary the verifier uses in
+its reports; ``docs/problems.md`` lists them. Domain errors carry their slug; HTTP errors raised
+by the framework (404, 405, 413, request validation) get one per status; anything unexpected is a
+plain 500 ``internal-error`` with no trace in the response.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+
+from common.errors import DomainError
+
+__all__ = ["PROBLEM_PREFIX", "problem_plugin", "problem_type"]
+
+PROBLEM_PREFIX = "urn:leverup:problem:"
+log = logging.getLogger("leverup.http")
+
+_HTTP_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    413: ("request-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("invalid-input", "Invalid input"),
+    429: ("too-many-requests", "Too many requests"),
+}
+
+
+def problem_type(slug: str) -> str:
+    """The stable problem type URI for ``slug``."""
+    return PROBLEM_PREFIX + slug
+
+
+def _from_domain(exc: DomainError) -> ProblemDetailsException:
+    return ProblemDetailsException(
+        detail=exc.detail,
+        status_code=exc.status,
+        type_=problem_type(exc.slug),
+        title=exc.title,
+    )
+
+
+def _from_http(exc: HTTPException) -> ProblemDetailsException:
+    if isinstance(exc, ProblemDetailsException):
+        return exc
+    status = exc.status_code
+    if isinstance(exc, ValidationException):
+        slug, title = "invalid-request", "The request does not match the API"
+    else:
+        slug, title = _HTTP_SLUGS.get(status, ("http-error", "HTTP error"))
+    extra: dict[str, Any] | None = None
+    if isinstance(exc.extra, list) and exc.extra:
+        extra = {"errors": exc.extra}
+    return ProblemDetailsException(
+        detail=exc.detail,
+        status_code=status,
+        headers=exc.headers,
+        type_=problem_type(slug),
+        title=title,
+        extra=extra,
+    )
+
+
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return Response(
+        {
+            "type": problem_type("internal-error"),
+            "title": "Internal error",
+            "status": 500,
+            "detail": "The service failed to handle the request; nothing was changed.",
+        },
+        status_code=500,
+        media_type="application/problem+json",
+    )
+
+
+def problem_plugin() -> ProblemDetailsPlugin:
+    """The plugin that renders domain and HTTP errors as problems."""
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                DomainError: _from_domain,
+                HTTPException: _from_http,
+            }
+        )
+    )
+
+
+INTERNAL_ERROR_HANDLERS = {Exception: _internal_error}
