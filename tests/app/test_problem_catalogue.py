@@ -13,7 +13,8 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "problems.md"
 
 
 def _documented() -> set[str]:
-    return set(re.findall(r"^\| `([a-z-]+)` \|", DOC.read_text(encoding="utf-8"), re.MULTILINE))
+    text = DOC.read_text(encoding="utf-8")
+    return set(re.findall(r"^\| `([a-z-]+)` \|", text, re.MULTILINE))
 
 
 def _subclasses(cls: type[DomainError]) -> set[type[DomainError]]:
@@ -34,3 +35,18 @@ def test_every_http_slug_is_documented() -> None:
     http = {slug for slug, _ in problems._HTTP_SLUGS.values()}
     http |= {"invalid-request", "http-error", "internal-error"}
     assert http - _documented() == set()
+
+
+def test_every_verifier_slug_is_documented() -> None:
+    """Each urn:leverup:problem slug the verifier can put in a report has a row too."""
+    import verifier.problems as verifier_problems
+
+    ours = {
+        value.removeprefix(verifier_problems.PROBLEM_PREFIX)
+        for value in vars(verifier_problems).values()
+        if isinstance(value, str)
+        and value.startswith(verifier_problems.PROBLEM_PREFIX)
+        and value != verifier_problems.PROBLEM_PREFIX
+    }
+    assert ours
+    assert ours - _documented() == set()

@@ -1,0 +1,53 @@
+"""The verifier: checks any Open Badges 3.0 credential and returns a report of named checks.
+
+::
+
+    verifier = Verifier(
+        JsonLdProcessor(ContextLoader.from_directory()),
+        CompositeResolver([DidKeyResolver(), LocalDidWebResolver(our_did_documents.get)]),
+        status_checker=...,
+    )
+    report = verifier.verify(received_bytes)
+    report.verified, report.outcome, report.checks
+
+A bad credential is a result, never an exception (see :mod:`verifier.service`).
+"""
+
+from verifier.report import (
+    CHECK_IDS,
+    Check,
+    CheckId,
+    CheckStatus,
+    CredentialSummary,
+    Outcome,
+    Problem,
+    VerificationReport,
+)
+from verifier.resolver import (
+    CompositeResolver,
+    DidKeyResolver,
+    KeyResolver,
+    LocalDidWebResolver,
+    ResolutionError,
+)
+from verifier.service import DEFAULT_CLOCK_SKEW, Verifier
+from verifier.status import StatusChecker
+
+__all__ = [
+    "CHECK_IDS",
+    "DEFAULT_CLOCK_SKEW",
+    "Check",
+    "CheckId",
+    "CheckStatus",
+    "CompositeResolver",
+    "CredentialSummary",
+    "DidKeyResolver",
+    "KeyResolver",
+    "LocalDidWebResolver",
+    "Outcome",
+    "Problem",
+    "ResolutionError",
+    "StatusChecker",
+    "VerificationReport",
+    "Verifier",
+]
