@@ -16,8 +16,7 @@ import pytest
 from app.verification import make_verifier
 from badge_classes import Catalogue
 from common.jsonld import ContextLoader, JsonLdProcessor
-from issuer import CredentialIssuer, IssueRequest, IssuerProfile, Recipient, Signer
-from issuer import sign_credential
+from issuer import CredentialIssuer, IssueRequest, IssuerProfile, Recipient, Signer, sign_credential
 from keys.did import did_key, did_key_verification_method, did_web, did_web_document
 from keys.ed25519 import Ed25519KeyPair
 
