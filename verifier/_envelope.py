@@ -1,11 +1,12 @@
 """The ``context`` and ``type`` checks: is this a VC 2.0 Open Badges 3.0 credential at all?
 
 ``@context`` must be an array of URL strings: the VC 2.0 base context first, an Open Badges 3.0
-context second (``context-3.0.3.json`` is current; 3.0.2 is accepted for older badges; 3.0.1
-and the unversioned ``context.json`` are VC 1.1-era and refused with VC 2.0), then optionally
-the OB ``extensions.json`` or the Data Integrity v2 context. Every entry is compared as an exact
-string and must be one of the pinned documents of the JSON-LD processor (nothing is ever fetched); inline context objects are
-refused (they could redefine terms, set ``@vocab`` or ``@base``, or import other documents).
+context second (``context-3.0.3.json`` is current; 3.0.2 is accepted for older badges; 3.0.1 and
+the unversioned ``context.json`` are VC 1.1-era and refused with VC 2.0), then optionally the OB
+``extensions.json`` or the Data Integrity v2 context. Every entry is compared as an exact string
+and must be one of the pinned documents of the JSON-LD processor (nothing is ever fetched);
+inline context objects are refused (they could redefine terms, set ``@vocab`` or ``@base``, or
+import other documents).
 ``https://www.w3.org/ns/credentials/undefined-terms/v2`` is refused even when pinned: it defines
 every undefined term, which would disable the data-loss detection of the proof check.
 """
