@@ -42,6 +42,11 @@ run: $(PY_STAMP) ## Serve the whole service at http://$(HOST):$(PORT) (SQLite un
 
 test: $(PY_STAMP) ## Run the whole test suite (reference-implementation tests need npm)
 	-@$(MAKE) --no-print-directory $(NODE_STAMP)
+	@if [ -f $(NODE_STAMP) ]; then \
+		cd interop/js && npm run --silent lockfile:check && npm test --silent; \
+	else \
+		echo "skipped: the reference harness self-tests (interop/js: npm or node_modules missing)"; \
+	fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(PY_STAMP) ## Throughput and latency, beside the reference implementation's
