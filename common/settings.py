@@ -50,6 +50,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     issuer_name: str = "LEVER UP development issuer"
     """Name of the local default issuer profile (used by ``leverup issue``)."""
 
+    database_url: str | None = None
+    """Registry database: ``sqlite:///path`` or ``postgresql://user@host:port/db``; default a
+    SQLite file ``leverup.db`` under the data directory."""
+
+    status_list_max_age: int = 300
+    """Seconds verifiers may cache a status list (``Cache-Control: max-age``, list ``ttl``)."""
+
+    max_batch_items: int = 10_000
+    """Most credentials one batch request may issue."""
+
+    @property
+    def database(self) -> str:
+        """The registry database URL (the embedded SQLite default when unset)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'leverup.db').resolve()}"
+
     @property
     def host(self) -> str:
         """The host (with port, if any) of ``base_url``."""
@@ -65,6 +82,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if self.base_url.endswith("/"):
             msgspec.structs.force_setattr(self, "base_url", self.base_url.rstrip("/"))
+        if self.database_url is not None and not self.database_url.startswith(
+            ("sqlite:///", "postgresql://", "postgres://")
+        ):
+            raise ConfigurationError(
+                "LEVERUP_DATABASE_URL must be sqlite:///path or postgresql://user@host:port/db"
+            )
         if self.clock_skew_seconds < 0:
             raise ConfigurationError("LEVERUP_CLOCK_SKEW_SECONDS must not be negative")
 

@@ -1,0 +1,104 @@
+"""The registry's database: one engine per process, SQLite by default, PostgreSQL in production.
+
+``LEVERUP_DATABASE_URL`` takes ``sqlite:///path`` or ``postgresql://user@host:port/db`` (the
+psycopg 3 driver is selected for it). Schema changes are Alembic migrations
+(``registry/migrations``), applied on start by :func:`migrate`; tables are never created from
+the models directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+__all__ = ["MIGRATIONS_DIR", "create_db_engine", "default_database_url", "migrate", "session_scope"]
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def default_database_url(data_dir: Path) -> str:
+    """The embedded default: a SQLite file under the data directory."""
+    return f"sqlite:///{(data_dir / 'leverup.db').resolve()}"
+
+
+def _sqlalchemy_url(url: str) -> str:
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None) -> Engine:
+    """Build the engine for ``url`` (SQLite: WAL, foreign keys, a busy timeout).
+
+    Args:
+        url: ``sqlite:///path`` or ``postgresql://user@host:port/db``.
+        echo: log SQL.
+        schema: PostgreSQL only: the schema to work in (tests use one per test).
+    """
+    sa_url = _sqlalchemy_url(url)
+    if sa_url.startswith("sqlite"):
+        engine = sa.create_engine(
+            sa_url, echo=echo, connect_args={"check_same_thread": False, "timeout": 10}
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+        # SQLite's driver opens transactions lazily; BEGIN IMMEDIATE takes the write lock at the
+        # start so two writers never deadlock upgrading a read lock.
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        @event.listens_for(engine, "connect")
+        def _no_implicit_begin(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        return engine
+    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+    return sa.create_engine(
+        sa_url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        connect_args=connect_args,
+    )
+
+
+def migrate(engine: Engine) -> None:
+    """Apply every pending migration (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session whose work commits on success and rolls back on any exception."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
