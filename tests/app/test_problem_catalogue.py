@@ -7,6 +7,7 @@ from pathlib import Path
 
 import app.problems as problems
 import common.jsonld  # noqa: F401 - registers the JSON-LD errors as DomainError subclasses
+import registry.errors  # noqa: F401 - and the registry's
 from common.errors import DomainError
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "problems.md"
