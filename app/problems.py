@@ -50,8 +50,10 @@ def _from_domain(exc: DomainError) -> ProblemDetailsException:
     return ProblemDetailsException(
         detail=exc.detail,
         status_code=exc.status,
+        headers=exc.headers,
         type_=problem_type(exc.slug),
         title=exc.title,
+        extra=exc.extra,
     )
 
 

@@ -16,7 +16,7 @@ these; only the application layer turns them into responses.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
     "ConfigurationError",
@@ -34,6 +34,11 @@ class DomainError(Exception):
     slug: ClassVar[str] = "domain-error"
     title: ClassVar[str] = "The request could not be completed"
     status: ClassVar[int] = 400
+
+    headers: dict[str, str] | None = None
+    """HTTP headers the response must carry (e.g. ``WWW-Authenticate``), if any."""
+    extra: dict[str, Any] | None = None
+    """Extension members of the problem (e.g. a per-row report), if any."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)

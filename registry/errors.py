@@ -4,12 +4,17 @@
 
     DomainError
     ├── AuthenticationError (401)         no, unknown or revoked token
+    │   └── InvalidTokenError             the same, with a WWW-Authenticate challenge
     ├── PermissionDeniedError (403)       the token's role may not do this
+    ├── BatchTooLargeError (413)          more items than LEVERUP_MAX_BATCH_ITEMS
     ├── NotFoundError (404)
     │   ├── OrganisationNotFoundError
-    │   └── CredentialNotFoundError       also for another organisation's credential
+    │   ├── CredentialNotFoundError       also for another organisation's credential
+    │   ├── TokenNotFoundError            no such API token in the caller's organisation
+    │   └── StatusListNotFoundError       no such status list
     ├── ConflictError (409)
-    │   └── InvalidStateError             e.g. revoking a revoked credential
+    │   ├── InvalidStateError             e.g. revoking a revoked credential
+    │   └── OrganisationExistsError       the slug is taken
     └── InvalidInputError (422)
         ├── AssessorNotQualifiedError
         ├── IdempotencyConflictError      same Idempotency-Key, other body
@@ -26,11 +31,16 @@ __all__ = [
     "AssessorNotQualifiedError",
     "AuthenticationError",
     "BatchInvalidError",
+    "BatchTooLargeError",
     "CredentialNotFoundError",
     "IdempotencyConflictError",
     "InvalidStateError",
+    "InvalidTokenError",
+    "OrganisationExistsError",
     "OrganisationNotFoundError",
     "PermissionDeniedError",
+    "StatusListNotFoundError",
+    "TokenNotFoundError",
 ]
 
 
@@ -84,3 +94,48 @@ class BatchInvalidError(InvalidInputError):
     def __init__(self, detail: str, rows: list[dict[str, Any]]) -> None:
         super().__init__(detail)
         self.rows = rows
+        self.extra = {"rows": rows}
+
+
+class OrganisationExistsError(ConflictError):
+    """An organisation with this slug (or DID) is already registered."""
+
+    slug = "organisation-exists"
+    title = "An organisation with this slug already exists"
+
+
+class TokenNotFoundError(NotFoundError):
+    """No API token with this id in the caller's organisation."""
+
+    slug = "token-not-found"
+    title = "No such API token"
+
+
+class InvalidTokenError(AuthenticationError):
+    """An :class:`AuthenticationError` carrying the RFC 6750 challenge for the response.
+
+    ``headers`` holds ``WWW-Authenticate: Bearer realm="leverup"``, with ``error="invalid_token"``
+    when a token was sent but refused (RFC 6750 §3.1: no error code when none was sent).
+    """
+
+    def __init__(self, detail: str, *, token_sent: bool = True) -> None:
+        super().__init__(detail)
+        challenge = 'Bearer realm="leverup"'
+        if token_sent:
+            challenge += ', error="invalid_token"'
+        self.headers: dict[str, str] = {"WWW-Authenticate": challenge}
+
+
+class StatusListNotFoundError(NotFoundError):
+    """No status list with this organisation, purpose and number."""
+
+    slug = "status-list-not-found"
+    title = "No such status list"
+
+
+class BatchTooLargeError(DomainError):
+    """A batch holds more items than ``LEVERUP_MAX_BATCH_ITEMS``; nothing was issued."""
+
+    slug = "request-too-large"
+    title = "The batch has too many items"
+    status = 413

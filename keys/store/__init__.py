@@ -11,7 +11,7 @@ from __future__ import annotations
 from keys.store._file import FileKeyStore
 from keys.store._master import MASTER_SECRET_LENGTH, MasterSecret, load_master_secret
 from keys.store._protocol import KeyStore, create_did_key
-from keys.store._record import KeyRecord, KeyStatus
+from keys.store._record import KeyRecord, KeyStatus, open_record, seal_record
 
 __all__ = [
     "MASTER_SECRET_LENGTH",
@@ -22,4 +22,6 @@ __all__ = [
     "MasterSecret",
     "create_did_key",
     "load_master_secret",
+    "open_record",
+    "seal_record",
 ]

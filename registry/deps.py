@@ -1,0 +1,60 @@
+"""The Litestar dependencies every registry controller takes: ``registry``, ``session``,
+``principal``.
+
+One request is one transaction: :func:`provide_session` opens
+:func:`registry.db.session_scope` before the handler runs and leaves it after the response body
+is built but before it is sent, so the work commits (or, on any exception, rolls back) before
+the client hears of it. Every database call, commit and rollback included, runs in a worker
+thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import anyio.to_thread
+from litestar.di import NamedDependency, Provide
+from sqlmodel import Session
+
+from registry.auth import provide_principal
+from registry.context import Registry
+from registry.db import session_scope
+
+__all__ = ["provide_session", "registry_dependencies"]
+
+
+async def provide_session(registry: NamedDependency[Registry]) -> AsyncIterator[Session]:
+    """The ``session`` dependency: one session and transaction per request.
+
+    Yields:
+        A session; its work commits after the handler returns, or rolls back if anything
+        raised (the exception then propagates to the error handlers).
+    """
+    scope = session_scope(registry.engine)
+    session = await anyio.to_thread.run_sync(scope.__enter__)
+    try:
+        yield session
+    except BaseException as exc:
+        await anyio.to_thread.run_sync(scope.__exit__, type(exc), exc, exc.__traceback__)
+        raise
+    await anyio.to_thread.run_sync(scope.__exit__, None, None, None)
+
+
+def registry_dependencies(registry: Registry) -> dict[str, Provide]:
+    """The ``registry``, ``session`` and ``principal`` dependencies, ready for ``Litestar``.
+
+    Args:
+        registry: The process's registry (built once, e.g. by ``registry.bootstrap``).
+
+    Returns:
+        A mapping to merge into the application's ``dependencies``.
+    """
+
+    def provide_registry() -> Registry:
+        return registry
+
+    return {
+        "registry": Provide(provide_registry, sync_to_thread=False),
+        "session": Provide(provide_session),
+        "principal": Provide(provide_principal, sync_to_thread=True),
+    }
