@@ -92,7 +92,8 @@ def hash_data(
             cannot be canonicalized losslessly.
     """
     try:
-        canonical_config = processor.canonize(proof_config)
+        # Cached per configuration-without-`created` on the fast path (see the method).
+        canonical_config = processor.canonize_proof_config(proof_config)
     except JsonLdError as exc:
         raise ProofError(_code_for(exc), f"proof options: {exc.detail}") from exc
     try:
