@@ -32,6 +32,10 @@ def transaction_lock(session: Session, name: str) -> None:
         name: What is locked, e.g. ``"audit:12"``; equal names exclude each other.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.connection().execute(
-            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(name)}
+        connection = session.connection()
+        # Advisory locks are per database; qualify the name with the schema so that two
+        # deployments (or two test schemas) sharing a database never block each other.
+        schema = connection.execute(sa.text("SELECT current_schema()")).scalar_one()
+        connection.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(f"{schema}:{name}")}
         )

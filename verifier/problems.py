@@ -31,6 +31,7 @@ __all__ = [
     "PROOF_TRANSFORMATION_ERROR",
     "PROOF_VERIFICATION_ERROR",
     "RANGE_ERROR",
+    "REVOKED",
     "STATUS_LIST_LENGTH_ERROR",
     "STATUS_NOT_CHECKED",
     "STATUS_RETRIEVAL_ERROR",
@@ -74,6 +75,7 @@ PROOF_EXPIRED: Final = ours("proof-expired")
 NOT_YET_VALID: Final = ours("not-yet-valid")
 EXPIRED: Final = ours("expired")
 STATUS_NOT_CHECKED: Final = ours("status-not-checked")
+REVOKED: Final = ours("revoked")
 INTERNAL_ERROR: Final = ours("internal-error")
 
 _TITLES: Final[dict[str, str]] = {
@@ -96,6 +98,7 @@ _TITLES: Final[dict[str, str]] = {
     NOT_YET_VALID: "Credential not yet valid",
     EXPIRED: "Credential expired",
     STATUS_NOT_CHECKED: "Status not checked",
+    REVOKED: "Credential revoked",
     INTERNAL_ERROR: "Internal error",
 }
 

@@ -1,0 +1,300 @@
+"""StatusListService: allocate status indexes, set bits, sign and serve the list credentials.
+
+Each organisation has revocation lists numbered 1, 2, … of :data:`STATUS_LIST_SIZE` entries. An
+index is drawn uniformly at random (``secrets.randbelow``) among those never handed out
+(``status_lists.allocated``) and is never reused; a full list makes the next one open.
+
+Concurrency: every change to an organisation's lists of one purpose (allocating, opening the
+next list, setting a bit, a first signature) takes a transaction lock named after them
+(:func:`registry.locks.transaction_lock`; ``BEGIN IMMEDIATE`` already serialises writers on
+SQLite), then re-reads the list row under ``SELECT … FOR NO KEY UPDATE`` with
+``populate_existing``, so it works on the latest committed state: parallel issues never share
+an index and parallel revocations never lose a bit. Lock order: the status-list lock is taken
+before the audit lock (``AuditLog.append`` comes after any allocation or bit change), and a
+lifecycle action locks its credential row before either.
+
+Whenever a bit changes the list credential is re-signed in the same transaction and stored as
+signed bytes plus an ``ETag`` (the quoted SHA-256 of those bytes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any, Final
+
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from common.timeutil import format_datetime
+from issuer import sign_credential
+from registry._bitstring import (
+    STATUS_LIST_SIZE,
+    encode_bitstring,
+    get_bit,
+    new_bitstring,
+    pick_clear_bit,
+    set_bit,
+)
+from registry.context import Registry
+from registry.errors import InvalidStateError, StatusListNotFoundError
+from registry.locks import transaction_lock
+from registry.models import OrganisationRecord, StatusListRecord
+from registry.orgs import OrganisationService
+
+__all__ = [
+    "LIST_CONTEXT",
+    "PURPOSES",
+    "REVOCATION",
+    "StatusListService",
+    "etag_of",
+    "list_path",
+    "parse_seq",
+]
+
+REVOCATION: Final = "revocation"
+"""The one status purpose credentials carry (docs/registry.md, "Status")."""
+
+PURPOSES: Final = frozenset({REVOCATION})
+"""Purposes the registry publishes lists for."""
+
+LIST_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
+"""The list credential's only context: VC 2.0 defines every Bitstring Status List term."""
+
+_SEQ: Final = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def list_path(slug: str, purpose: str, seq: int) -> str:
+    """The path of a list credential under the base URL: ``/orgs/{slug}/status/{purpose}/{seq}``."""
+    return f"/orgs/{slug}/status/{purpose}/{seq}"
+
+
+def etag_of(data: bytes) -> str:
+    """The strong ETag of ``data``: its SHA-256 in hex, quoted."""
+    return '"' + hashlib.sha256(data).hexdigest() + '"'
+
+
+class StatusListService:
+    """Status lists of every organisation; works in the caller's transaction, never commits.
+
+    Attributes:
+        list_size: Entries of each new list (131,072; tests may lower it on the class).
+    """
+
+    list_size: int = STATUS_LIST_SIZE
+
+    def __init__(self, registry: Registry, session: Session) -> None:
+        """Bind the service to the process's registry and the caller's session."""
+        self._registry = registry
+        self._session = session
+        self._orgs = OrganisationService(registry, session)
+
+    # -- allocation --------------------------------------------------------------------------
+
+    def allocate(self, org: OrganisationRecord) -> tuple[StatusListRecord, int]:
+        """Hand out a random, never-used revocation index of ``org`` (opening a list if needed).
+
+        Returns:
+            The list (locked by this transaction until it ends) and the index.
+        """
+        org_id = _id(org)
+        self._lock(org_id, REVOCATION)
+        row = self._latest(org_id, REVOCATION)
+        if row is None or row.allocated_count >= row.size:
+            row = self._open(org, REVOCATION, 1 if row is None else row.seq + 1)
+        index = pick_clear_bit(row.allocated, row.size)
+        row.allocated = set_bit(row.allocated, index, True)
+        row.allocated_count += 1
+        self._session.add(row)
+        self._session.flush()
+        return row, index
+
+    def entry(
+        self, org: OrganisationRecord, status_list: StatusListRecord, index: int
+    ) -> dict[str, Any]:
+        """The ``credentialStatus`` object of index ``index`` of ``status_list`` (ST-01)."""
+        url = self.list_url(org, status_list.purpose, status_list.seq)
+        return {
+            "id": f"{url}#{index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": status_list.purpose,
+            "statusListIndex": str(index),
+            "statusListCredential": url,
+        }
+
+    def list_url(self, org: OrganisationRecord, purpose: str, seq: int) -> str:
+        """The list credential's id: ``{BASE}/orgs/{slug}/status/{purpose}/{seq}``."""
+        return self._registry.base_url + list_path(org.slug, purpose, seq)
+
+    # -- bits --------------------------------------------------------------------------------
+
+    def set_bit(self, status_list_id: int, index: int, value: bool) -> None:
+        """Set the bit of ``index`` and re-sign the list in this transaction.
+
+        Setting a bit that is already set changes nothing. Bits are never cleared: revocation
+        is irreversible, and a reinstated credential gets a new index.
+
+        Raises:
+            StatusListNotFoundError: If there is no such list.
+            ValueError: If ``index`` was never allocated in that list.
+            InvalidStateError: If asked to clear a set bit.
+        """
+        query = select(StatusListRecord).where(StatusListRecord.id == status_list_id)
+        found = self._first(query)
+        if found is None:
+            raise StatusListNotFoundError(f"no status list with id {status_list_id}")
+        self._lock(found.org_id, found.purpose)
+        row = self._first(query, lock=True)
+        if row is None:
+            raise StatusListNotFoundError(f"no status list with id {status_list_id}")
+        if not 0 <= index < row.size or not get_bit(row.allocated, index):
+            raise ValueError(f"index {index} of status list {status_list_id} was never allocated")
+        current = get_bit(row.bits, index)
+        if current == value:
+            return
+        if not value:
+            raise InvalidStateError("a status bit is never cleared (revocation is irreversible)")
+        row.bits = set_bit(row.bits, index, True)
+        row.version += 1
+        self._sign(self._orgs.get_by_id(row.org_id), row)
+
+    def get_bit(self, status_list_id: int, index: int) -> bool:
+        """The current bit of ``index`` in the list (as stored in this transaction).
+
+        Raises:
+            StatusListNotFoundError: If there is no such list.
+            IndexError: If ``index`` is outside the list.
+        """
+        row = self._session.get(StatusListRecord, status_list_id)
+        if row is None:
+            raise StatusListNotFoundError(f"no status list with id {status_list_id}")
+        return get_bit(row.bits, index)
+
+    # -- publication -------------------------------------------------------------------------
+
+    def find(
+        self, slug: str, purpose: str, seq: int
+    ) -> tuple[OrganisationRecord, StatusListRecord]:
+        """The organisation ``slug`` and its list ``seq`` of ``purpose``.
+
+        Raises:
+            StatusListNotFoundError: If either does not exist.
+        """
+        org = self._session.exec(
+            select(OrganisationRecord).where(OrganisationRecord.slug == slug)
+        ).first()
+        row = None
+        if org is not None and purpose in PURPOSES:
+            row = self._first(_list_query(_id(org), purpose).where(StatusListRecord.seq == seq))
+        if org is None or row is None:
+            raise StatusListNotFoundError(f"no status list {list_path(slug, purpose, seq)}")
+        return org, row
+
+    def signed_list(self, slug: str, purpose: str, seq: int) -> tuple[bytes, str]:
+        """The signed list credential and its ETag (signed now if it never was).
+
+        Raises:
+            StatusListNotFoundError: If there is no such list.
+        """
+        org, row = self.find(slug, purpose, seq)
+        if row.signed_bytes is None or row.etag is None:
+            self._lock(row.org_id, row.purpose)
+            locked = self._first(
+                select(StatusListRecord).where(StatusListRecord.id == row.id), lock=True
+            )
+            row = locked if locked is not None else row
+            if row.signed_bytes is None or row.etag is None:
+                self._sign(org, row)
+        return _published(row)
+
+    def list_document(self, org: OrganisationRecord, row: StatusListRecord) -> dict[str, Any]:
+        """The unsigned list credential of ``row`` as of now (ST-03)."""
+        url = self.list_url(org, row.purpose, row.seq)
+        return {
+            "@context": [LIST_CONTEXT],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": org.did,
+            "validFrom": format_datetime(self._registry.clock()),
+            "credentialSubject": {
+                "id": f"{url}#list",
+                "type": "BitstringStatusList",
+                "statusPurpose": row.purpose,
+                "encodedList": encode_bitstring(row.bits),
+                "ttl": self._registry.settings.status_list_max_age * 1000,
+            },
+        }
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _sign(self, org: OrganisationRecord, row: StatusListRecord) -> None:
+        document = self.list_document(org, row)
+        signed = sign_credential(
+            self._registry.processor,
+            document,
+            self._orgs.signer(org),
+            created=document["validFrom"],
+        )
+        row.signed_bytes = signed.signed_bytes
+        row.etag = etag_of(signed.signed_bytes)
+        row.updated_at = self._registry.clock()
+        self._session.add(row)
+        self._session.flush()
+
+    def _open(self, org: OrganisationRecord, purpose: str, seq: int) -> StatusListRecord:
+        size = self.list_size
+        row = StatusListRecord(
+            org_id=_id(org),
+            purpose=purpose,
+            seq=seq,
+            size=size,
+            bits=new_bitstring(size),
+            allocated=new_bitstring(size),
+            allocated_count=0,
+            version=0,
+            updated_at=self._registry.clock(),
+        )
+        self._session.add(row)
+        self._session.flush()
+        self._sign(org, row)
+        return row
+
+    def _lock(self, org_id: int, purpose: str) -> None:
+        """Serialise every change to ``org_id``'s lists of ``purpose`` (held until the end)."""
+        transaction_lock(self._session, f"status-list:{org_id}:{purpose}")
+
+    def _latest(self, org_id: int, purpose: str) -> StatusListRecord | None:
+        query = _list_query(org_id, purpose).order_by(col(StatusListRecord.seq).desc()).limit(1)
+        return self._first(query, lock=True)
+
+    def _first(
+        self, query: SelectOfScalar[StatusListRecord], *, lock: bool = False
+    ) -> StatusListRecord | None:
+        if lock:
+            query = query.with_for_update(key_share=True)
+        return self._session.exec(query.execution_options(populate_existing=True)).first()
+
+
+def _list_query(org_id: int, purpose: str) -> SelectOfScalar[StatusListRecord]:
+    return (
+        select(StatusListRecord)
+        .where(StatusListRecord.org_id == org_id)
+        .where(StatusListRecord.purpose == purpose)
+    )
+
+
+def _published(row: StatusListRecord) -> tuple[bytes, str]:
+    if row.signed_bytes is None or row.etag is None:
+        raise RuntimeError(f"status list {row.id} was not signed")
+    return row.signed_bytes, row.etag
+
+
+def _id(org: OrganisationRecord) -> int:
+    if org.id is None:
+        raise ValueError("the organisation is not stored yet")
+    return org.id
+
+
+def parse_seq(text: str) -> int | None:
+    """The list number of a URL segment (``1``…``999999999``, no sign or leading zero), or None."""
+    return int(text) if _SEQ.fullmatch(text) else None
