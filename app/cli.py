@@ -395,6 +395,9 @@ def serve(ctx: _Context, host: str, port: int) -> None:
     services = ctx.services
     record = services.ensure_issuer_key()
     base = ctx.settings.base_url
+    demo = (
+        _development_organisation(services) if ctx.settings.environment == "development" else None
+    )
     click.echo(
         "\n".join(
             [
@@ -415,7 +418,77 @@ def serve(ctx: _Context, host: str, port: int) -> None:
             ]
         )
     )
+    if demo is not None:
+        slug, token = demo
+        click.echo(
+            "\n".join(
+                [
+                    "",
+                    f"  development organisation '{slug}', admin API token (also in "
+                    f"{ctx.settings.data_dir / DEV_TOKEN_FILE}):",
+                    f"    {token}",
+                    "  try:",
+                    f"    curl -s -H 'Authorization: Bearer {token}' -H 'Content-Type: "
+                    "application/json' \\",
+                    '      -d \'{"achievement":"teamwork","outcome":"accomplished",'
+                    '"complexity":"mid-high","recipient":{"email":"v@example.org"}}\' '
+                    "\\",
+                    f"      {base}/api/v1/credentials",
+                ]
+            )
+        )
     uvicorn.run(create_app(services=services), host=host, port=port, log_level="info")
+
+
+DEV_TOKEN_FILE = "dev-admin-token"  # noqa: S105 - a file name, not a secret
+
+
+def _development_organisation(services: Any) -> tuple[str, str] | None:
+    """In development, a ``demo`` organisation and an admin token on first start.
+
+    The token is kept (mode 0600) under the data directory so every start can print it; in
+    production nothing is created: use ``leverup orgs create`` and ``leverup tokens create``.
+    """
+    import os
+
+    from registry.db import session_scope
+    from registry.orgs import OrganisationService
+    from registry.tokens import TokenService
+
+    token_file = services.settings.data_dir / DEV_TOKEN_FILE
+    registry = services.registry
+    with session_scope(registry.engine) as session:
+        orgs = OrganisationService(registry, session)
+        if token_file.exists():
+            slug, _, token = token_file.read_text(encoding="utf-8").strip().partition(" ")
+            return slug, token
+        if orgs.list():
+            return None
+        org = orgs.create(
+            slug="demo",
+            name="Demo volunteer centre",
+            url=services.settings.base_url,
+            actor="cli:serve",
+        )
+        token, _ = TokenService(registry, session).create(
+            org, "admin", "development admin", actor="cli:serve"
+        )
+    fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f"{org.slug} {token}\n")
+    return org.slug, token
+
+
+def _add_registry_commands() -> None:
+    from registry.cli_batch import issue_batch
+    from registry.cli_orgs import orgs, tokens
+
+    main.add_command(orgs)
+    main.add_command(tokens)
+    main.add_command(issue_batch)
+
+
+_add_registry_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

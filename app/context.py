@@ -12,7 +12,8 @@ from common.jsonld import ContextLoader, JsonLdProcessor
 from common.settings import Settings
 from issuer import CredentialIssuer, IssuerProfile, Signer
 from keys.did import did_web, did_web_document
-from keys.store import FileKeyStore, KeyRecord, load_master_secret
+from keys.store import FileKeyStore, KeyRecord, MasterSecret, load_master_secret
+from registry.context import Registry
 from verifier import Verifier
 
 __all__ = ["LocalServices", "default_processor"]
@@ -28,31 +29,42 @@ def default_processor() -> JsonLdProcessor:
 
 @dataclass
 class LocalServices:
-    """The services of one process: the local default issuer, its keys, issuer and verifier."""
+    """The services of one process: the registry, the local default issuer, its keys, the
+    issuer and the verifier. Everything is built on first use."""
 
     settings: Settings
     processor: JsonLdProcessor = field(default_factory=default_processor)
     catalogue: Catalogue = field(default_factory=Catalogue.load)
-    _store: FileKeyStore | None = field(default=None, init=False, repr=False)
+
+    @functools.cached_property
+    def master(self) -> MasterSecret:
+        """The master secret that encrypts private keys at rest (loaded once)."""
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return load_master_secret(
+            env_value=self.settings.secret_key,
+            file=self.settings.secret_key_file,
+            data_dir=self.settings.data_dir,
+            development=self.settings.environment == "development",
+        )
+
+    @functools.cached_property
+    def registry(self) -> Registry:
+        """The registry: its database opened and migrated on first use."""
+        from registry.bootstrap import build_registry
+
+        return build_registry(
+            self.settings, processor=self.processor, catalogue=self.catalogue, master=self.master
+        )
 
     @property
     def issuer_did(self) -> str:
         """The local default issuer: ``did:web`` of the service's host."""
         return did_web(self.settings.host)
 
-    @property
+    @functools.cached_property
     def store(self) -> FileKeyStore:
-        """The encrypted key store under the data directory (opened on first use)."""
-        if self._store is None:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            master = load_master_secret(
-                env_value=self.settings.secret_key,
-                file=self.settings.secret_key_file,
-                data_dir=self.settings.data_dir,
-                development=self.settings.environment == "development",
-            )
-            self._store = FileKeyStore(self.settings.data_dir, master)
-        return self._store
+        """The local issuer's encrypted key store under the data directory."""
+        return FileKeyStore(self.settings.data_dir, self.master)
 
     def ensure_issuer_key(self) -> KeyRecord:
         """The local issuer's signing key, created on first use."""
@@ -85,10 +97,16 @@ class LocalServices:
         return did_web_document(did, keys)
 
     def local_did_document(self, did: str) -> dict[str, Any] | None:
-        """Resolver hook: the DID document of ``did`` if it is one of our issuers."""
+        """Resolver hook: the DID document of ``did`` if it is one of our issuers (an
+        organisation of the registry, or the local development issuer); None otherwise."""
         if not did.startswith("did:web:"):
             return None
-        return self.did_document(did)
+        from registry.db import session_scope
+        from registry.orgs import OrganisationService
+
+        with session_scope(self.registry.engine) as session:
+            found = OrganisationService(self.registry, session).did_document_for(did)
+        return found if found is not None else self.did_document(did)
 
     @functools.cached_property
     def verifier(self) -> Verifier:
@@ -96,10 +114,12 @@ class LocalServices:
         from datetime import timedelta
 
         from app.verification import make_verifier
+        from registry.status import RegistryStatusChecker
 
         return make_verifier(
             self.processor,
             local_documents=self.local_did_document,
+            status_checker=RegistryStatusChecker(self.registry),
             clock_skew=timedelta(seconds=self.settings.clock_skew_seconds),
         )
 

@@ -43,7 +43,24 @@ class TestService:
     def test_health(self, client: TestClient) -> None:  # type: ignore[type-arg]
         response = client.get("/health")
         assert response.status_code == 200
-        assert response.json() == {"status": "ok"}
+        assert response.json() == {"status": "ok", "database": "ok"}
+
+    def test_health_without_database(
+        self,
+        client: TestClient,  # type: ignore[type-arg]
+        services: LocalServices,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """When the database does not answer, /health is a 503 problem."""
+
+        def broken() -> None:
+            raise OSError("connection refused")
+
+        monkeypatch.setattr(services.registry.engine, "connect", broken)
+        response = client.get("/health")
+        assert response.status_code == 503
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["type"] == "urn:leverup:problem:database-unavailable"
 
     def test_index_links(self, client: TestClient) -> None:  # type: ignore[type-arg]
         body = client.get("/").json()
