@@ -218,8 +218,15 @@ def verify_proof(
     """
     signature = _check_proof_shape(proof)
     unsecured = {key: value for key, value in document.items() if key != "proof"}
+    context = document.get("@context")
+    if "@context" in proof and proof["@context"] != context:
+        # VC-DI: the proof configuration is signed with the document's @context; a proof
+        # carrying another one would have an unsigned, freely editable member.
+        raise ProofError(
+            "DATA_LOSS_DETECTION_ERROR", "the proof's @context differs from the document's"
+        )
     config = {key: value for key, value in proof.items() if key != "proofValue"}
-    config["@context"] = document.get("@context")
+    config["@context"] = context
     data = hash_data(processor, unsecured, config)
     try:
         verify_signature(public_key, signature, data)

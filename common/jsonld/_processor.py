@@ -23,7 +23,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from cachetools import LRUCache
 from pyld import jsonld
+from pyld.context_resolver import ContextResolver
 from pyld.identifier_issuer import IdentifierIssuer
 
 from common.jsonld._errors import (
@@ -116,6 +118,10 @@ class JsonLdProcessor:
         self._templates: BoundedMemo[_Template] = BoundedMemo(1024, 4 << 20)
         # Tests switch this off to prove the fast path right on its own.
         self._plain_on_fast_failure = True
+        # pyld's default resolved-context cache is process-wide and keyed by URL only: two
+        # loaders serving different bytes for one URL would share whichever came first. The
+        # plain path gets a cache of its own, so it only ever sees this loader's documents.
+        self._plain_contexts: LRUCache[str, Any] = LRUCache(maxsize=256)
 
     def check(self, document: Any) -> None:
         """Run the pre-expansion checks alone (size, depth, contexts, keywords, nulls)."""
@@ -155,7 +161,12 @@ class JsonLdProcessor:
         processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
         try:
             expanded = processor.expand(
-                document, {"documentLoader": self.loader, "base": None, "safe": True}
+                document,
+                {
+                    "documentLoader": self.loader,
+                    "base": None,
+                    "contextResolver": ContextResolver(self._plain_contexts, self.loader),
+                },
             )
         except (jsonld.JsonLdError, RecursionError, ContextNotAllowedError) as exc:
             raise _translate(exc) from exc

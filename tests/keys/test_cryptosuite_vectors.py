@@ -141,3 +141,45 @@ class TestOpenBadgesVector:
             created=options["created"],
         )
         assert proof["proofValue"] == OB_PROOF_VALUE == ob_vector["proofValue"]
+
+
+class TestProofContext:
+    """A proof's own @context must be the document's (else it would be an unsigned member)."""
+
+    def _signed(self, processor: JsonLdProcessor) -> tuple[dict[str, Any], Ed25519KeyPair]:
+        from keys.cryptosuite import sign_document
+        from keys.did import did_key, did_key_verification_method
+
+        key = Ed25519KeyPair.from_seed(bytes.fromhex(W3C_SEED))
+        document = {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": "urn:uuid:6a2e0f3c-6f0a-4b8e-9d1c-6d3c0b2a1f00",
+            "type": ["VerifiableCredential"],
+            "issuer": did_key(key.public_key),
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {"id": "did:example:s"},
+        }
+        signed = sign_document(
+            processor,
+            document,
+            key_pair=key,
+            verification_method=did_key_verification_method(key.public_key),
+            created="2026-01-01T00:00:00Z",
+        )
+        return signed, key
+
+    def test_same_context_accepted(self, processor: JsonLdProcessor) -> None:
+        """A proof repeating the document's @context verifies."""
+        signed, key = self._signed(processor)
+        proof = {**signed["proof"][0], "@context": signed["@context"]}
+        verify_proof(processor, signed, proof, public_key=key.public_key)
+
+    def test_other_context_refused(self, processor: JsonLdProcessor) -> None:
+        """A proof with another @context is refused as data loss."""
+        from keys.cryptosuite import ProofError
+
+        signed, key = self._signed(processor)
+        proof = {**signed["proof"][0], "@context": ["https://w3id.org/security/data-integrity/v2"]}
+        with pytest.raises(ProofError) as caught:
+            verify_proof(processor, signed, proof, public_key=key.public_key)
+        assert caught.value.code == "DATA_LOSS_DETECTION_ERROR"
