@@ -8,64 +8,7 @@ from __future__ import annotations
 
 import re
 
-ACHIEVEMENT_TYPES: tuple[str, ...] = (
-    "Achievement",
-    "ApprenticeshipCertificate",
-    "Assessment",
-    "Assignment",
-    "AssociateDegree",
-    "Award",
-    "Badge",
-    "BachelorDegree",
-    "Certificate",
-    "CertificateOfCompletion",
-    "Certification",
-    "CommunityService",
-    "Competency",
-    "Course",
-    "CoCurricular",
-    "Degree",
-    "Diploma",
-    "DoctoralDegree",
-    "Fieldwork",
-    "GeneralEducationDevelopment",
-    "JourneymanCertificate",
-    "LearningProgram",
-    "License",
-    "Membership",
-    "ProfessionalDoctorate",
-    "QualityAssuranceCredential",
-    "MasterCertificate",
-    "MasterDegree",
-    "MicroCredential",
-    "ResearchDoctorate",
-    "SecondarySchoolDiploma",
-)
-
-RESULT_TYPES: tuple[str, ...] = (
-    "GradePointAverage",
-    "LetterGrade",
-    "Percent",
-    "PerformanceLevel",
-    "PredictedScore",
-    "RawScore",
-    "Result",
-    "RubricCriterion",
-    "RubricCriterionLevel",
-    "RubricScore",
-    "ScaledScore",
-    "Status",
-)
-
-ALIGNMENT_TARGET_TYPES: tuple[str, ...] = (
-    "ceasn:Competency",
-    "ceterms:Credential",
-    "CFItem",
-    "CFRubric",
-    "CFRubricCriterion",
-    "CFRubricCriterionLevel",
-    "CTDL",
-)
+from common.ob3 import ACHIEVEMENT_TYPES, ALIGNMENT_TARGET_TYPES, RESULT_TYPES
 
 _EXT = r"ext:[A-Za-z0-9._-]+"
 

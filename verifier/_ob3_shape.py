@@ -35,6 +35,7 @@ from typing import Annotated, Any, Final, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from common.ob3 import ACHIEVEMENT_TYPES, ALIGNMENT_TARGET_TYPES, IDENTIFIER_TYPES, RESULT_TYPES
 from common.timeutil import parse_datetime_stamp
 
 __all__ = ["AchievementCredential", "ShapeError", "check_shape"]
@@ -48,91 +49,10 @@ _LANGUAGE: Final = r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$"
 _JWS: Final = r"^[a-zA-Z0-9_-]+\.[a-zA-Z0-9_-]*\.[a-zA-Z0-9_-]+$"
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-_IDENTIFIER_TYPES: Final = frozenset(
-    {
-        "name",
-        "sourcedId",
-        "systemId",
-        "productId",
-        "userName",
-        "accountId",
-        "emailAddress",
-        "nationalIdentityNumber",
-        "isbn",
-        "issn",
-        "lisSourcedId",
-        "oneRosterSourcedId",
-        "sisSourcedId",
-        "ltiContextId",
-        "ltiDeploymentId",
-        "ltiToolId",
-        "ltiPlatformId",
-        "ltiUserId",
-        "identifier",
-    }
-)
-_ACHIEVEMENT_TYPES: Final = frozenset(
-    {
-        "Achievement",
-        "ApprenticeshipCertificate",
-        "Assessment",
-        "Assignment",
-        "AssociateDegree",
-        "Award",
-        "Badge",
-        "BachelorDegree",
-        "Certificate",
-        "CertificateOfCompletion",
-        "Certification",
-        "CommunityService",
-        "Competency",
-        "Course",
-        "CoCurricular",
-        "Degree",
-        "Diploma",
-        "DoctoralDegree",
-        "Fieldwork",
-        "GeneralEducationDevelopment",
-        "JourneymanCertificate",
-        "LearningProgram",
-        "License",
-        "Membership",
-        "ProfessionalDoctorate",
-        "QualityAssuranceCredential",
-        "MasterCertificate",
-        "MasterDegree",
-        "MicroCredential",
-        "ResearchDoctorate",
-        "SecondarySchoolDiploma",
-    }
-)
-_ALIGNMENT_TARGET_TYPES: Final = frozenset(
-    {
-        "ceasn:Competency",
-        "ceterms:Credential",
-        "CFItem",
-        "CFRubric",
-        "CFRubricCriterion",
-        "CFRubricCriterionLevel",
-        "CTDL",
-    }
-)
-_RESULT_TYPES: Final = frozenset(
-    {
-        "GradePointAverage",
-        "LetterGrade",
-        "Percent",
-        "PerformanceLevel",
-        "PredictedScore",
-        "RawScore",
-        "Result",
-        "RubricCriterion",
-        "RubricCriterionLevel",
-        "RubricScore",
-        "ScaledScore",
-        "Status",
-    }
-)
+_IDENTIFIER_TYPES: Final = frozenset(IDENTIFIER_TYPES)
+_ACHIEVEMENT_TYPES: Final = frozenset(ACHIEVEMENT_TYPES)
+_ALIGNMENT_TARGET_TYPES: Final = frozenset(ALIGNMENT_TARGET_TYPES)
+_RESULT_TYPES: Final = frozenset(RESULT_TYPES)
 
 TypeList = Annotated[list[str], Meta(min_length=1)]
 Language = Annotated[str, Meta(pattern=_LANGUAGE)]
