@@ -4,7 +4,7 @@
 - :class:`JsonLdProcessor` expands a document refusing anything that would go unsigned, and
   produces RDFC-1.0 canonical N-Quads with the same escapes and work limits as the reference
   JavaScript implementation. By default it memoises what credentials of one badge class share
-  (``_fast``, ``_fast_rdf``, ``_fast_rdfc``), byte-identical to ``JsonLdProcessor(loader,
+  (``_fast``, ``_fast_rdf``), byte-identical to ``JsonLdProcessor(loader,
   fast=False)``, which runs pyld alone.
 """
 

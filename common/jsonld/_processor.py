@@ -38,7 +38,6 @@ from common.jsonld._errors import (
 from common.jsonld._fast import FastEngine, is_exact_json
 from common.jsonld._fast_guard import scan
 from common.jsonld._fast_rdf import node_map_quads
-from common.jsonld._fast_rdfc import canonicalize as fast_canonicalize
 from common.jsonld._guard import check_expanded, check_input
 from common.jsonld._loader import ContextLoader
 from common.jsonld._memo import BoundedMemo, FlatMemo
@@ -251,7 +250,7 @@ class JsonLdProcessor:
         """RDFC-1.0 canonical N-Quads of an RDF dataset given as term tuples."""
         if self._engine is None:
             return canonicalize(quads, max_blank_nodes=self.max_blank_nodes)
-        return fast_canonicalize(quads, max_blank_nodes=self.max_blank_nodes)
+        return canonicalize(quads, max_blank_nodes=self.max_blank_nodes)
 
     def canonize_proof_config(self, config: Mapping[str, Any]) -> str:
         """:meth:`canonize` of a Data Integrity proof configuration, cached per template.

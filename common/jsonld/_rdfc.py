@@ -165,13 +165,29 @@ class _Issuer:
 class _Canonicalizer:
     def __init__(self, quads: Sequence[Quad]) -> None:
         self.quads = quads
-        self.by_blank: dict[str, list[Quad]] = {}
+        by_blank: dict[str, list[Quad]] = {}
+        # ``term and term[0] == "_"`` is a cheap pre-test of ``term.startswith("_:")``.
         for quad in quads:
-            for term in (quad[0], quad[2], quad[3]):
-                if term.startswith("_:"):
-                    bucket = self.by_blank.setdefault(term, [])
-                    if not bucket or bucket[-1] is not quad:
-                        bucket.append(quad)
+            s, _p, o, g = quad
+            if s and s[0] == "_" and s.startswith("_:"):
+                bucket = by_blank.get(s)
+                if bucket is None:
+                    by_blank[s] = [quad]
+                elif bucket[-1] is not quad:
+                    bucket.append(quad)
+            if o and o[0] == "_" and o.startswith("_:"):
+                bucket = by_blank.get(o)
+                if bucket is None:
+                    by_blank[o] = [quad]
+                elif bucket[-1] is not quad:
+                    bucket.append(quad)
+            if g and g[0] == "_" and g.startswith("_:"):
+                bucket = by_blank.get(g)
+                if bucket is None:
+                    by_blank[g] = [quad]
+                elif bucket[-1] is not quad:
+                    bucket.append(quad)
+        self.by_blank = by_blank
         self.first_degree: dict[str, str] = {}
         self.canonical = _Issuer("_:c14n")
         self.remaining_deep = 0
@@ -180,16 +196,15 @@ class _Canonicalizer:
     def hash_first_degree(self, blank: str) -> str:
         lines = []
         for s, p, o, g in self.by_blank[blank]:
-            lines.append(
-                serialize_quad(
-                    ("_:a" if s == blank else "_:z") if s.startswith("_:") else s,
-                    p,
-                    ("_:a" if o == blank else "_:z") if o.startswith("_:") else o,
-                    ("_:a" if g == blank else "_:z") if g.startswith("_:") else g,
-                )
-            )
+            if s.startswith("_:"):
+                s = "_:a" if s == blank else "_:z"
+            if o.startswith("_:"):
+                o = "_:a" if o == blank else "_:z"
+            if g.startswith("_:"):
+                g = "_:a" if g == blank else "_:z"
+            lines.append(f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n")
         lines.sort()
-        digest = _sha256("".join(lines))
+        digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
         self.first_degree[blank] = digest
         return digest
 
@@ -284,12 +299,18 @@ class _Canonicalizer:
                 for existing in result_issuer.issued:
                     self.canonical.issue(existing)
         labels = self.canonical.issued
-        lines = [
-            serialize_quad(
-                labels.get(s, s), p, labels.get(o, o) if o.startswith("_:") else o, labels.get(g, g)
-            )
-            for s, p, o, g in self.quads
-        ]
+        if labels:
+            get = labels.get
+            lines = [
+                f"{get(s, s)} {p} {get(o, o)} {get(g, g)} .\n"
+                if g
+                else f"{get(s, s)} {p} {get(o, o)} .\n"
+                for s, p, o, g in self.quads
+            ]
+        else:
+            lines = [
+                f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n" for s, p, o, g in self.quads
+            ]
         lines.sort()
         return "".join(lines)
 

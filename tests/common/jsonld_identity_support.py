@@ -26,7 +26,6 @@ from pyld import jsonld
 from common.jsonld import ContextLoader, JsonLdProcessor
 from common.jsonld._fast import FastEngine
 from common.jsonld._fast_rdf import node_map_quads
-from common.jsonld._fast_rdfc import canonicalize as fast_canonicalize
 from common.jsonld._memo import FlatMemo
 from common.jsonld._rdfc import canonicalize
 
@@ -172,7 +171,7 @@ def fast_rdf(
         with engine.lock:
             converted = node_map_quads(expanded, terms, engine.shared)
         quads = JsonLdProcessor.expanded_to_quads(expanded) if converted is None else converted[0]
-        return ("ok", repr(quads), fast_canonicalize(quads), repr(dropped))
+        return ("ok", repr(quads), canonicalize(quads), repr(dropped))
     except Exception as exc:
         return error_outcome(exc)
 

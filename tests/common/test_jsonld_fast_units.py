@@ -22,13 +22,11 @@ from jsonld_identity_support import (
     processor_outcome,
 )
 
-from common.jsonld import ContextLoader, JsonLdProcessor, ResourceLimitError
+from common.jsonld import ContextLoader, JsonLdProcessor
 from common.jsonld._fast import PYLD_VERSION, FastEngine, is_exact_json
 from common.jsonld._fast_guard import scan
-from common.jsonld._fast_rdfc import canonicalize as fast_canonicalize
 from common.jsonld._guard import check_input
 from common.jsonld._memo import BoundedMemo, FlatMemo
-from common.jsonld._rdfc import Quad, canonicalize
 from keys.cryptosuite import proof_options
 
 _SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -411,58 +409,6 @@ class TestProofConfigTemplate:
         }
         assert fast.canonize_proof_config(config) == plain.canonize(config)
         assert fast.canonize_proof_config(config) == plain.canonize(config)
-
-
-# -- the canonicalizer -----------------------------------------------------------------------------
-
-_TERM = st.one_of(
-    st.sampled_from(["<http://ex/a>", "<http://ex/b>", '"x"', '"y"^^<http://ex/t>', '"z"@en']),
-    st.integers(0, 7).map(lambda n: f"_:n{n}"),
-)
-
-
-class TestFastCanonicalizer:
-    """``_fast_rdfc.canonicalize`` equals ``_rdfc.canonicalize``, work-limit errors included."""
-
-    @_SETTINGS
-    @given(
-        quads=st.lists(
-            st.tuples(
-                st.one_of(
-                    st.sampled_from(["<http://ex/s>", "<http://ex/t>"]),
-                    st.integers(0, 7).map(lambda n: f"_:n{n}"),
-                ),
-                st.sampled_from(["<http://ex/p>", "<http://ex/q>"]),
-                _TERM,
-                st.sampled_from(["", "", "", "<http://ex/g>", "_:n1"]),
-            ),
-            max_size=40,
-        ),
-        limit=st.sampled_from([2, 4, 4096]),
-    )
-    def test_same_output(self, quads: list[Quad], limit: int) -> None:
-        """Same canonical text, or the same ResourceLimitError."""
-
-        def run(function: Any) -> Any:
-            try:
-                return function(quads, max_blank_nodes=limit)
-            except ResourceLimitError as exc:
-                return ("limit", str(exc))
-
-        assert run(fast_canonicalize) == run(canonicalize)
-
-    def test_symmetric_clique_hits_the_same_limit(self) -> None:
-        """An indistinguishable blank node clique: both stop at the same work limit."""
-        nodes = [f"_:n{i}" for i in range(8)]
-        quads = [(a, "<http://ex/p>", b, "") for a in nodes for b in nodes if a != b]
-
-        def run(function: Any) -> str:
-            try:
-                return str(function(quads))
-            except ResourceLimitError as exc:
-                return f"limit: {exc}"
-
-        assert run(fast_canonicalize) == run(canonicalize)
 
 
 # -- memo tables ------------------------------------------------------------
