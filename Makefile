@@ -53,7 +53,6 @@ test: $(PY_STAMP) ## Run the whole test suite (reference-implementation tests ne
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 LEVERUP_BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
-export LEVERUP_BENCH_DATABASE_URL
 
 bench: $(PY_STAMP) ## Throughput and latency, beside the reference implementation's
 	-@$(MAKE) --no-print-directory $(NODE_STAMP)
@@ -61,7 +60,8 @@ bench: $(PY_STAMP) ## Throughput and latency, beside the reference implementatio
 	@if $(BIN)/python -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" \
 		"$(LEVERUP_BENCH_DATABASE_URL)" >/dev/null 2>&1; then db=both; else \
 		echo "PostgreSQL not reachable at LEVERUP_BENCH_DATABASE_URL: registry figures on SQLite only"; db=sqlite; fi; \
-	PYTHONPATH=. $(BIN)/python scripts/bench_registry.py --database $$db
+	LEVERUP_BENCH_DATABASE_URL="$(LEVERUP_BENCH_DATABASE_URL)" PYTHONPATH=. \
+		$(BIN)/python scripts/bench_registry.py --database $$db
 
 lint: $(PY_STAMP) ## ruff: formatting and lint
 	$(BIN)/ruff format --check .

@@ -111,8 +111,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         if not name.startswith(ENV_PREFIX):
             continue
         field = name[len(ENV_PREFIX) :].lower()
-        if field.startswith("test_") or field.startswith("require_"):
-            continue  # test-suite switches (LEVERUP_TEST_*, LEVERUP_REQUIRE_*), not settings
+        if field.startswith(("test_", "require_", "bench_")):
+            continue  # test and benchmark switches (LEVERUP_TEST_*, _REQUIRE_*, _BENCH_*)
         if field not in fields:
             raise ConfigurationError(f"unknown setting {name}")
         raw[field] = value
