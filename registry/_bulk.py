@@ -16,9 +16,8 @@ from typing import Any, Final
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from registry.audit import GENESIS_HASH, AuditLog, canonical_json, entry_hash
+from registry.audit import GENESIS_HASH, AuditLog, canonical_json, entry_hash, lock_chain
 from registry.context import Registry
-from registry.locks import transaction_lock
 from registry.models import AuditEntryRecord, OrganisationRecord, StatusListRecord
 from registry.status import StatusListService
 
@@ -91,7 +90,7 @@ def append_audit_many(
         return
     if not actor or len(actor) > 200 or not action or len(action) > 32:
         raise ValueError("audit actor must be 1 to 200 and action 1 to 32 characters")
-    transaction_lock(session, f"audit:{org_id}")
+    lock_chain(session, org_id)
     head = AuditLog(registry, session).head(org_id)
     seq = 0 if head is None else head.seq
     prev_hash = GENESIS_HASH if head is None else head.hash
