@@ -59,10 +59,14 @@ def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # SQLite's driver opens transactions lazily; BEGIN IMMEDIATE takes the write lock at the
-        # start so two writers never deadlock upgrading a read lock.
+        # start so two writers never deadlock upgrading a read lock. Read-only work (a
+        # ``read_only`` session) begins deferred: in WAL mode it never waits for a writer.
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            if connection.get_execution_options().get("read_only"):
+                connection.exec_driver_sql("BEGIN")
+            else:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         @event.listens_for(engine, "connect")
         def _no_implicit_begin(dbapi_connection: Any, _record: Any) -> None:
@@ -93,9 +97,15 @@ def migrate(engine: Engine) -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session whose work commits on success and rolls back on any exception."""
-    with Session(engine, expire_on_commit=False) as session:
+def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Session]:
+    """A session whose work commits on success and rolls back on any exception.
+
+    Args:
+        engine: the registry's engine.
+        read_only: the work only reads (on SQLite it then never queues behind a writer).
+    """
+    bind = engine.execution_options(read_only=True) if read_only else engine
+    with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

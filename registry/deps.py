@@ -11,8 +11,10 @@ thread, never on the event loop.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any, Final
 
 import anyio.to_thread
+from litestar import Request
 from litestar.di import NamedDependency, Provide
 from sqlmodel import Session
 
@@ -23,14 +25,22 @@ from registry.db import session_scope
 __all__ = ["provide_session", "registry_dependencies"]
 
 
-async def provide_session(registry: NamedDependency[Registry]) -> AsyncIterator[Session]:
+_READS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def provide_session(
+    request: Request[Any, Any, Any], registry: NamedDependency[Registry]
+) -> AsyncIterator[Session]:
     """The ``session`` dependency: one session and transaction per request.
+
+    Requests that only read (GET, HEAD, OPTIONS) get a read-only transaction, so on SQLite a
+    public page or status list is never held up by a long batch write.
 
     Yields:
         A session; its work commits after the handler returns, or rolls back if anything
         raised (the exception then propagates to the error handlers).
     """
-    scope = session_scope(registry.engine)
+    scope = session_scope(registry.engine, read_only=request.method in _READS)
     session = await anyio.to_thread.run_sync(scope.__enter__)
     try:
         yield session
