@@ -12,6 +12,7 @@ import anyio.to_thread
 import msgspec
 from litestar import Litestar, MediaType, Request, get, post
 from litestar.di import NamedDependency, Provide
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
@@ -152,7 +153,16 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         services.ensure_issuer_key()
 
     registry = services.registry  # opens the database and applies pending migrations
+    middleware = []
+    if settings.rate_limit_per_minute:
+        # Per client address (catalogue H14); the health check stays outside the limit.
+        middleware.append(
+            RateLimitConfig(
+                rate_limit=("minute", settings.rate_limit_per_minute), exclude=["/health"]
+            ).middleware
+        )
     return Litestar(
+        middleware=middleware,
         route_handlers=[
             index,
             health,

@@ -65,13 +65,16 @@ def _from_http(exc: HTTPException) -> ProblemDetailsException:
         slug, title = "invalid-request", "The request does not match the API"
     else:
         slug, title = _HTTP_SLUGS.get(status, ("http-error", "HTTP error"))
+    headers = dict(exc.headers or {})
+    if status == 429 and "RateLimit-Reset" in headers:
+        headers["Retry-After"] = headers["RateLimit-Reset"]
     extra: dict[str, Any] | None = None
     if isinstance(exc.extra, list) and exc.extra:
         extra = {"errors": exc.extra}
     return ProblemDetailsException(
         detail=exc.detail,
         status_code=status,
-        headers=exc.headers,
+        headers=headers or None,
         type_=problem_type(slug),
         title=title,
         extra=extra,

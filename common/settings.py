@@ -60,6 +60,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_batch_items: int = 10_000
     """Most credentials one batch request may issue."""
 
+    rate_limit_per_minute: int = 600
+    """Requests per minute accepted from one client address (429 beyond it); 0 disables."""
+
     @property
     def database(self) -> str:
         """The registry database URL (the embedded SQLite default when unset)."""
@@ -88,6 +91,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ConfigurationError(
                 "LEVERUP_DATABASE_URL must be sqlite:///path or postgresql://user@host:port/db"
             )
+        if self.rate_limit_per_minute < 0:
+            raise ConfigurationError("LEVERUP_RATE_LIMIT_PER_MINUTE must not be negative")
         if self.clock_skew_seconds < 0:
             raise ConfigurationError("LEVERUP_CLOCK_SKEW_SECONDS must not be negative")
 

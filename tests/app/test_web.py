@@ -142,3 +142,27 @@ def test_no_secret_file_outside_data_dir(services: LocalServices, tmp_path: Path
     """Keys and secrets stay under the configured data directory."""
     services.ensure_issuer_key()
     assert (tmp_path / "var" / "keys" / "keys.json").is_file()
+
+
+class TestRateLimit:
+    """Catalogue H14: one client address gets 429 with Retry-After beyond the limit."""
+
+    def test_limit_enforced(self, env: dict[str, str]) -> None:
+        services = LocalServices(load_settings({**env, "LEVERUP_RATE_LIMIT_PER_MINUTE": "3"}))
+        with TestClient(app=create_app(services=services)) as client:
+            statuses = [client.get("/achievements/teamwork").status_code for _ in range(4)]
+            assert statuses == [200, 200, 200, 429]
+            response = client.get("/achievements/teamwork")
+            assert response.headers["content-type"] == PROBLEM
+            assert response.json()["type"] == "urn:leverup:problem:too-many-requests"
+            assert int(response.headers["retry-after"]) >= 0
+
+    def test_health_not_limited(self, env: dict[str, str]) -> None:
+        services = LocalServices(load_settings({**env, "LEVERUP_RATE_LIMIT_PER_MINUTE": "1"}))
+        with TestClient(app=create_app(services=services)) as client:
+            assert [client.get("/health").status_code for _ in range(3)] == [200, 200, 200]
+
+    def test_zero_disables(self, env: dict[str, str]) -> None:
+        services = LocalServices(load_settings({**env, "LEVERUP_RATE_LIMIT_PER_MINUTE": "0"}))
+        with TestClient(app=create_app(services=services)) as client:
+            assert {client.get("/achievements").status_code for _ in range(5)} == {200}
