@@ -11,32 +11,22 @@ Seeds are never logged, returned or shown by ``repr``.
 from __future__ import annotations
 
 import builtins
-import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Final
 
-import nacl.utils
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from common.timeutil import utcnow
-from keys.did import did_key, did_method, did_web_url
-from keys.ed25519 import SEED_LENGTH, Ed25519KeyPair
 from keys.errors import KeyNotFoundError, KeyStoreError
-from keys.store import KeyRecord, MasterSecret
-
-# Private to keys.store today; keys.store should export them (see the registry's report).
-from keys.store._record import open_record, seal_record
+from keys.store import KeyRecord, KeyStoreBase, MasterSecret, next_key_id, open_record, seal_record
 from registry.locks import transaction_lock
 from registry.models import SigningKeyRecord
 
 __all__ = ["DbKeyStore"]
 
-_KEY_ID: Final = re.compile(r"key-([1-9][0-9]*)")
 
-
-class DbKeyStore:
+class DbKeyStore(KeyStoreBase):
     """A :class:`~keys.store.KeyStore` kept in the ``signing_keys`` table of the caller's session.
 
     Every change checks first that the master secret opens a key already stored (so a wrong
@@ -62,77 +52,9 @@ class DbKeyStore:
         """Show nothing secret."""
         return "DbKeyStore(<signing_keys>)"
 
-    def create(self, controller: str) -> KeyRecord:
-        """Create the first key (``key-1``, active) of a did:web controller.
-
-        Raises:
-            KeyStoreError: If the controller already has keys, is a did:key, or the master
-                secret does not open the keys already stored.
-            InvalidDidError: If the controller is not a valid did:web DID.
-        """
-        if did_method(controller) == "key":
-            raise KeyStoreError("a did:key is derived from its key; use create_did_key")
-        did_web_url(controller)
-        return self._add(controller, nacl.utils.random(SEED_LENGTH), first=True)
-
-    def import_seed(self, controller: str, seed: bytes) -> KeyRecord:
-        """Store an existing 32-byte seed as the controller's new active key.
-
-        Raises:
-            KeyStoreError: If the seed is not 32 bytes, is already stored, is not the key of a
-                did:key controller (or that did:key is stored already), or the master secret
-                is wrong.
-            InvalidDidError: If the controller is not a valid did:key or did:web DID.
-        """
-        if not isinstance(seed, bytes) or len(seed) != SEED_LENGTH:
-            raise KeyStoreError(f"a seed must be {SEED_LENGTH} bytes")
-        if did_method(controller) == "web":
-            did_web_url(controller)
-            return self._add(controller, seed, first=None)
-        if did_key(Ed25519KeyPair.from_seed(seed).public_key) != controller:
-            raise KeyStoreError(f"the seed is not the key of {controller}")
-        return self._add(controller, seed, first=True)
-
-    def rotate(self, controller: str) -> KeyRecord:
-        """Add ``key-N+1`` as the active key of a did:web controller; ``key-N`` is retired.
-
-        Raises:
-            KeyNotFoundError: If the controller has no keys.
-            KeyStoreError: If the controller is a did:key or the master secret is wrong.
-        """
-        if did_method(controller) == "key":
-            raise KeyStoreError("a did:key cannot rotate: a new key means a new DID")
-        return self._add(controller, nacl.utils.random(SEED_LENGTH), first=False)
-
     def list(self, controller: str | None = None) -> builtins.list[KeyRecord]:
         """Return the records of ``controller`` (or of every controller), oldest first."""
         return [_to_record(row) for row in self._rows(controller)]
-
-    def signing_key(self, controller: str) -> tuple[KeyRecord, Ed25519KeyPair]:
-        """Return the active record of ``controller`` and its decrypted key pair.
-
-        Raises:
-            KeyNotFoundError: If the controller has no active key.
-            KeyStoreError: If the key does not decrypt (wrong master secret) or the controller
-                has more than one active key.
-        """
-        active = [r for r in self.list(controller) if r.status == "active"]
-        if not active:
-            raise KeyNotFoundError(f"no active key for {controller}")
-        if len(active) > 1:
-            raise KeyStoreError(f"the key store holds {len(active)} active keys for {controller}")
-        return active[0], open_record(self._master, active[0])
-
-    def public_keys(self, controller: str) -> builtins.list[tuple[str, bytes]]:
-        """Return ``(key_id, public key)`` of every key of ``controller``, oldest first.
-
-        Each record is decrypted first, so a public key written into the table by hand is never
-        published. A controller without keys gets an empty list.
-
-        Raises:
-            KeyStoreError: If a key does not decrypt or does not match its public key.
-        """
-        return [(r.key_id, open_record(self._master, r).public_key) for r in self.list(controller)]
 
     def controllers(self) -> builtins.list[str]:
         """Return every controller that has keys, sorted."""
@@ -169,7 +91,7 @@ class DbKeyStore:
         record = seal_record(
             self._master,
             controller=controller,
-            key_id=_next_key_id(mine),
+            key_id=next_key_id(r.key_id for r in mine),
             seed=seed,
             created=self._clock(),
         )
@@ -212,8 +134,3 @@ def _to_record(row: SigningKeyRecord) -> KeyRecord:
         status="active" if status == "active" else "retired",
         encrypted_seed=bytes(row.encrypted_seed),
     )
-
-
-def _next_key_id(rows: builtins.list[SigningKeyRecord]) -> str:
-    numbers = [int(m[1]) for r in rows if (m := _KEY_ID.fullmatch(r.key_id))]
-    return f"key-{max(numbers, default=0) + 1}"

@@ -8,6 +8,7 @@ therefore opens only in its own record. The master secret comes from ``LEVERUP_S
 
 from __future__ import annotations
 
+from keys.store._base import KeyStoreBase, next_key_id
 from keys.store._file import FileKeyStore
 from keys.store._master import MASTER_SECRET_LENGTH, MasterSecret, load_master_secret
 from keys.store._protocol import KeyStore, create_did_key
@@ -19,9 +20,11 @@ __all__ = [
     "KeyRecord",
     "KeyStatus",
     "KeyStore",
+    "KeyStoreBase",
     "MasterSecret",
     "create_did_key",
     "load_master_secret",
+    "next_key_id",
     "open_record",
     "seal_record",
 ]

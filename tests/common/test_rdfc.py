@@ -6,7 +6,7 @@ import copy
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pyld.canon import URDNA2015
 
@@ -76,14 +76,13 @@ class TestAgreementWithPyld:
         # subject and object (rdf-canonize, the reference, keeps a set), so self-loops are
         # compared in TestSelfLoops instead.
         triples = [t for t in dict.fromkeys(triples) if t[0] != t[2]]
-        if not triples:
-            return
+        assume(triples)
         dataset = _pyld_dataset(triples)
         expected = URDNA2015().main(copy.deepcopy(dataset), {"format": "application/n-quads"})
         try:
             ours = canonicalize(dataset_to_quads(dataset))
         except ResourceLimitError:
-            return  # beyond the reference's work limit; pyld has none
+            assume(False)  # beyond the reference's work limit (pyld has none): not comparable
         assert ours == expected
 
 
