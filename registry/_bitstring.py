@@ -5,20 +5,27 @@ is read most significant first: index 0 is the left-most bit of byte 0. Encoding
 deterministic (gzip ``mtime`` 0, the zlib default level 6), so the same bits always give the
 same text; the W3C example list of 131,072 zero bits is reproduced byte for byte.
 
-Decoding is strict and bounded: the ``u`` prefix, the base64url alphabet without padding, one
-complete gzip member and nothing after it, at most :data:`MAX_DECODED_BYTES` once inflated (a
-gzip bomb stops there, without inflating the rest), and at least :data:`MIN_LIST_BYTES`.
+Decoding (strict and bounded) is the verifier's own :func:`verifier._bitstring.decode_bitstring`,
+re-exported here with its limits and errors; :func:`get_bit` adds a bounds check to the
+verifier's bit access.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import gzip
-import re
 import secrets
-import zlib
 from typing import Final
+
+from verifier._bitstring import (
+    MAX_DECODED_BYTES,
+    MAX_ENCODED_CHARS,
+    MIN_LIST_BYTES,
+    BitstringError,
+    BitstringLengthError,
+    decode_bitstring,
+)
+from verifier._bitstring import get_bit as _unchecked_bit
 
 __all__ = [
     "MAX_DECODED_BYTES",
@@ -38,26 +45,8 @@ __all__ = [
 STATUS_LIST_SIZE: Final = 131_072
 """Entries of every status list: 16 KiB of bits, the specification's minimum (herd privacy)."""
 
-MIN_LIST_BYTES: Final = STATUS_LIST_SIZE // 8
-"""Fewest bytes a decoded list may have (``STATUS_LIST_LENGTH_ERROR`` below it)."""
-
-MAX_DECODED_BYTES: Final = 16 * 1024 * 1024
-"""Most bytes a list may inflate to (16 MiB); decompression stops beyond it."""
-
-MAX_ENCODED_CHARS: Final = 4 * 1024 * 1024
-"""Longest ``encodedList`` text accepted before decoding."""
-
-_BASE64URL: Final = re.compile(r"[A-Za-z0-9_-]*")
 _GZIP_LEVEL: Final = 6
 _CHUNK: Final = 512
-
-
-class BitstringError(ValueError):
-    """An ``encodedList`` is not a well-formed, bounded, gzip-compressed bitstring."""
-
-
-class BitstringLengthError(BitstringError):
-    """The decoded bitstring is shorter than :data:`MIN_LIST_BYTES`."""
 
 
 def new_bitstring(size: int = STATUS_LIST_SIZE) -> bytes:
@@ -77,59 +66,6 @@ def encode_bitstring(bits: bytes) -> str:
     return "u" + base64.urlsafe_b64encode(compressed).decode("ascii").rstrip("=")
 
 
-def decode_bitstring(
-    encoded: str, *, min_bytes: int = MIN_LIST_BYTES, max_bytes: int = MAX_DECODED_BYTES
-) -> bytes:
-    """Decode an ``encodedList`` strictly.
-
-    Args:
-        encoded: The ``encodedList`` value.
-        min_bytes: Fewest decoded bytes accepted (16 KiB = 131,072 entries by default).
-        max_bytes: Most decoded bytes inflated (a bigger list is refused, never fully inflated).
-
-    Returns:
-        The bitstring.
-
-    Raises:
-        BitstringLengthError: If the bitstring is shorter than ``min_bytes``.
-        BitstringError: For anything else that is not exactly a multibase base64url gzip member.
-    """
-    if not isinstance(encoded, str):
-        raise BitstringError("encodedList must be a string")
-    if not encoded.startswith("u"):
-        raise BitstringError("encodedList must start with the multibase base64url prefix 'u'")
-    text = encoded[1:]
-    if len(text) > MAX_ENCODED_CHARS:
-        raise BitstringError(f"encodedList is longer than {MAX_ENCODED_CHARS} characters")
-    if not _BASE64URL.fullmatch(text) or len(text) % 4 == 1:
-        raise BitstringError("encodedList is not base64url without padding")
-    try:
-        compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise BitstringError("encodedList is not base64url without padding") from exc
-    bits = _gunzip(compressed, max_bytes)
-    if len(bits) < min_bytes:
-        raise BitstringLengthError(
-            f"the status list has {len(bits) * 8} entries; at least {min_bytes * 8} are required"
-        )
-    return bits
-
-
-def _gunzip(data: bytes, max_bytes: int) -> bytes:
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # a gzip member, nothing else
-    try:
-        bits = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise BitstringError("encodedList is not gzip-compressed data") from exc
-    if len(bits) > max_bytes:
-        raise BitstringError(f"the status list inflates to more than {max_bytes} bytes")
-    if not inflater.eof:
-        raise BitstringError("encodedList holds a truncated gzip stream")
-    if inflater.unused_data:
-        raise BitstringError("encodedList has data after its gzip member")
-    return bits
-
-
 def _check_index(bits: bytes, index: int) -> None:
     if not 0 <= index < len(bits) * 8:
         raise IndexError(f"bit index {index} is outside 0..{len(bits) * 8 - 1}")
@@ -142,7 +78,7 @@ def get_bit(bits: bytes, index: int) -> bool:
         IndexError: If ``index`` is outside the bitstring.
     """
     _check_index(bits, index)
-    return bool(bits[index >> 3] & (0x80 >> (index & 7)))
+    return _unchecked_bit(bits, index)
 
 
 def set_bit(bits: bytes, index: int, value: bool) -> bytes:

@@ -2,23 +2,21 @@
 
 A cohort of 10,000 would otherwise take 10,000 list-row updates (each rewriting a 16 KiB
 ``allocated`` bitstring) and 10,000 audit-chain reads. These helpers keep the rules of
-:class:`~registry.status.StatusListService` and :class:`~registry.audit.AuditLog` (same locks,
-same random draw, same hash chain) and only do the work once per list and once per batch.
+:class:`~registry.status.StatusListService` (same lock, same random draw) and do the work once
+per list; the audit entries go through :meth:`~registry.audit.AuditLog.append_many`.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import UTC
 from typing import Any, Final
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
-from registry.audit import GENESIS_HASH, AuditLog, canonical_json, entry_hash, lock_chain
+from registry.audit import AuditLog
 from registry.context import Registry
-from registry.models import AuditEntryRecord, OrganisationRecord, StatusListRecord
+from registry.models import OrganisationRecord, StatusListRecord
 from registry.status import StatusListService
 
 __all__ = ["allocate_many", "append_audit_many", "clear_bits"]
@@ -81,47 +79,6 @@ def append_audit_many(
     action: str,
     entries: Sequence[tuple[str | None, Mapping[str, Any]]],
 ) -> None:
-    """Append one entry per ``(credential_id, details)`` to ``org_id``'s chain, in order.
-
-    The entries are exactly what :meth:`AuditLog.append` would write one by one (same lock,
-    same ``seq`` numbering, same hash chain, one timestamp), inserted in one statement.
-    """
-    if not entries:
-        return
-    if not actor or len(actor) > 200 or not action or len(action) > 32:
-        raise ValueError("audit actor must be 1 to 200 and action 1 to 32 characters")
-    lock_chain(session, org_id)
-    head = AuditLog(registry, session).head(org_id)
-    seq = 0 if head is None else head.seq
-    prev_hash = GENESIS_HASH if head is None else head.hash
-    at = registry.clock().astimezone(UTC).replace(microsecond=0)
-    rows: list[dict[str, Any]] = []
-    for credential_id, details in entries:
-        seq += 1
-        text = canonical_json(dict(details))
-        digest = entry_hash(
-            prev_hash,
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            credential_id=credential_id,
-            reason=None,
-            details=details,
-        )
-        rows.append(
-            {
-                "org_id": org_id,
-                "seq": seq,
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "credential_id": credential_id,
-                "reason": None,
-                "details": text,
-                "prev_hash": prev_hash,
-                "hash": digest,
-            }
-        )
-        prev_hash = digest
-    session.execute(sa.insert(AuditEntryRecord), rows)
+    """Append one entry per ``(credential_id, details)`` to ``org_id``'s chain, in order
+    (:meth:`AuditLog.append_many`: the same lock, numbering and hash chain as ``append``)."""
+    AuditLog(registry, session).append_many(org_id, actor=actor, action=action, entries=entries)

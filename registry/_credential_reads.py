@@ -21,6 +21,7 @@ from common.errors import InvalidInputError
 from issuer import credential_url, normalise_email
 from registry.context import Registry
 from registry.errors import CredentialNotFoundError
+from registry.holder import holder_key, holder_url, linkedin_url
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
 from registry.schemas import CredentialLinks, SearchFilters
 from registry.status import list_path
@@ -73,6 +74,7 @@ class CredentialReader:
         self._registry = registry
         self._session = session
         self._lookup_key = lookup_key(registry)
+        self._holder_key = holder_key(registry)
 
     def lookup(self, email: str) -> str:
         """The stored ``recipient_lookup`` of an e-mail address (a keyed hash)."""
@@ -159,9 +161,17 @@ class CredentialReader:
         return query
 
     def links(
-        self, org: OrganisationRecord, records: Sequence[CredentialRecord]
+        self,
+        org: OrganisationRecord,
+        records: Sequence[CredentialRecord],
+        *,
+        holder: bool = False,
     ) -> list[CredentialLinks]:
-        """The links of each record (one query for their status lists)."""
+        """The links of each record (one query for their status lists).
+
+        ``holder``: include the holder's link (it can hide the public page), for callers who
+        may hide pages themselves (assessor and admin tokens).
+        """
         ids = {r.status_list_id for r in records}
         lists: dict[int, tuple[str, int]] = {}
         if ids:
@@ -171,20 +181,52 @@ class CredentialReader:
                 )
             ).all()
             lists = {row[0]: (row[1], row[2]) for row in rows if row[0] is not None}
-        return [self.link(org, r.id, lists.get(r.status_list_id)) for r in records]
+        return [
+            self.link(org, r.id, lists.get(r.status_list_id), record=r, holder=holder)
+            for r in records
+        ]
 
     def link(
-        self, org: OrganisationRecord, credential_uuid: str, status_list: tuple[str, int] | None
+        self,
+        org: OrganisationRecord,
+        credential_uuid: str,
+        status_list: tuple[str, int] | None,
+        *,
+        record: CredentialRecord | None = None,
+        holder: bool = False,
     ) -> CredentialLinks:
-        """The links of a credential whose status list ``(purpose, seq)`` is known (or None)."""
+        """The links of a credential whose status list ``(purpose, seq)`` is known (or None).
+
+        The LinkedIn link needs the record (its achievement and dates); without it, None. The
+        holder link only when ``holder`` (see :meth:`links`).
+        """
         base = self._registry.base_url
         status = None
         if status_list is not None:
             status = base + list_path(org.slug, status_list[0], status_list[1])
         public = credential_url(base, credential_uuid)
+        linkedin = None
+        if record is not None and record.achievement in self._registry.catalogue.slugs():
+            linkedin = linkedin_url(
+                name=self._registry.catalogue.get(record.achievement).name(record.lang),
+                organization_name=org.name,
+                issued=record.issued_at,
+                expires=record.valid_until,
+                cert_url=public,
+                cert_id=credential_uuid,
+            )
         return CredentialLinks(
             self_=f"{base}/api/v1/credentials/{credential_uuid}",
             public=public,
             status=status,
             json=f"{public}.json",
+            page=public,
+            holder=(
+                holder_url(self._registry, credential_uuid, self._holder_key) if holder else None
+            ),
+            badge_png=f"{public}/badge.png",
+            badge_svg=f"{public}/badge.svg",
+            qr_png=f"{public}/qr.png",
+            qr_svg=f"{public}/qr.svg",
+            linkedin=linkedin,
         )

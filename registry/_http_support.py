@@ -124,7 +124,12 @@ def respond(
         body, status = produce(), 201
     else:
         begun = _idempotency.begin(
-            session, principal.org_id, key, fingerprint(), now=registry.clock()
+            session,
+            principal.org_id,
+            key,
+            fingerprint(),
+            now=registry.clock(),
+            ttl=_idempotency.ttl_of(registry.settings.idempotency_ttl_hours),
         )
         if isinstance(begun, _idempotency.StoredAnswer):
             body, status = begun.body, begun.status_code

@@ -13,25 +13,64 @@ Keys are scoped to the organisation (``UNIQUE(org_id, key)``). The fingerprint o
    as the credentials, so both commit or neither does.
 
 Only successful answers are stored: a refused request leaves no row, so it can be corrected and
-sent again with the same key. Rows are kept until purged (no expiry yet).
+sent again with the same key.
+
+Keys expire after ``LEVERUP_IDEMPOTENCY_TTL_HOURS`` (24; 0 keeps them for ever): an expired key
+is treated as new (its row is replaced). Expired rows are purged a few at a time on every claim
+(at most :data:`PURGE_ON_WRITE` rows, so a request never pays for a backlog) and in bulk by the
+app's background task (:func:`purge_expired`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 import msgspec
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from registry.errors import IdempotencyConflictError
 from registry.models import IdempotencyRecord
 
-__all__ = ["MAX_KEY_LENGTH", "Claim", "StoredAnswer", "begin", "fingerprint", "parse_key"]
+__all__ = [
+    "MAX_KEY_LENGTH",
+    "PURGE_ON_WRITE",
+    "Claim",
+    "StoredAnswer",
+    "begin",
+    "fingerprint",
+    "parse_key",
+    "purge_expired",
+    "ttl_of",
+]
 
 MAX_KEY_LENGTH: Final = 200
+PURGE_ON_WRITE: Final = 100
+"""Most expired rows one claim deletes on the way."""
+
+
+def ttl_of(hours: int) -> timedelta | None:
+    """The lifetime of a key from ``LEVERUP_IDEMPOTENCY_TTL_HOURS`` (None: for ever)."""
+    return None if hours <= 0 else timedelta(hours=hours)
+
+
+def purge_expired(
+    session: Session, *, now: datetime, ttl: timedelta | None, limit: int | None = None
+) -> int:
+    """Delete keys older than ``ttl`` (at most ``limit`` of them); return how many went."""
+    if ttl is None:
+        return 0
+    expired = select(IdempotencyRecord.id).where(col(IdempotencyRecord.created_at) <= now - ttl)
+    if limit is not None:
+        expired = expired.order_by(col(IdempotencyRecord.created_at)).limit(limit)
+    ids = list(session.exec(expired).all())
+    if not ids:
+        return 0
+    session.execute(sa.delete(IdempotencyRecord).where(col(IdempotencyRecord.id).in_(ids)))
+    return len(ids)
 
 
 class StoredAnswer(msgspec.Struct, frozen=True):
@@ -100,14 +139,29 @@ def _answer(record: IdempotencyRecord, request_hash: str) -> StoredAnswer:
 
 
 def begin(
-    session: Session, org_id: int, key: str, request_hash: str, *, now: datetime
+    session: Session,
+    org_id: int,
+    key: str,
+    request_hash: str,
+    *,
+    now: datetime,
+    ttl: timedelta | None = None,
 ) -> StoredAnswer | Claim:
     """Replay the stored answer for ``key``, or claim the key for this request.
+
+    A key stored more than ``ttl`` ago is expired: it is claimed anew as if never seen.
 
     Raises:
         IdempotencyConflictError: The key was used with a different request (422).
     """
+    purge_expired(session, now=now, ttl=ttl, limit=PURGE_ON_WRITE)
     existing = _stored(session, org_id, key)
+    if existing is not None and ttl is not None and existing.created_at <= now - ttl:
+        session.execute(
+            sa.delete(IdempotencyRecord).where(col(IdempotencyRecord.id) == existing.id)
+        )
+        session.expunge(existing)
+        existing = None
     if existing is not None:
         return _answer(existing, request_hash)
     record = IdempotencyRecord(

@@ -65,6 +65,7 @@ def credential_row(
     *,
     lookup: Callable[[str], str],
     default_lang: str,
+    key_id: str | None = None,
 ) -> dict[str, Any]:
     """The ``credentials`` row of an issued credential, every column given (bulk insert)."""
     request = draft.request
@@ -90,6 +91,7 @@ def credential_row(
         "status_index": item.status_index,
         "version": 1,
         "signed_bytes": item.signed_bytes,
+        "key_id": key_id,
         "hidden": False,
         "erased_at": None,
     }

@@ -4,7 +4,9 @@ The registry signed the list itself, but the bytes come back from a database: th
 verifies them like any verifier would, without the network. The list must be a
 ``BitstringStatusListCredential`` whose ``id`` is its URL, issued by the credential's issuer,
 valid now, carrying at least one ``eddsa-rdfc-2022`` proof, every proof made with a key of that
-issuer (did:web keys resolved from our own organisations' DID documents) and verifying.
+issuer (did:web keys resolved from our own organisations' DID documents) and verifying. The
+envelope, validity and subject checks are the verifier's own (:mod:`verifier._status_entry`);
+what is ours is the offline key resolution over our organisations' DID documents.
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ from common.jsonld import JsonLdProcessor
 from common.timeutil import parse_datetime_stamp
 from keys.cryptosuite import ProofError, verify_proof
 from keys.errors import InvalidDidError, InvalidMultikeyError, UnsupportedDidMethodError
+from verifier._status_entry import (
+    UntrustedListError,
+    check_list_envelope,
+    check_list_validity,
+    issuer_id_of,
+    list_subject,
+)
 from verifier.resolver import (
     CompositeResolver,
     DidKeyResolver,
@@ -27,21 +36,6 @@ from verifier.resolver import (
 __all__ = ["UntrustedListError", "issuer_id_of", "verify_list_credential"]
 
 _MAX_PROOFS: Final = 4
-
-
-class UntrustedListError(Exception):
-    """The list credential cannot be trusted; ``message`` says why (never a verdict on the bit)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def issuer_id_of(document: Mapping[str, Any]) -> str | None:
-    """The ``issuer`` id of a credential (a string, or an object's ``id``), or None."""
-    issuer = document.get("issuer")
-    value = issuer.get("id") if isinstance(issuer, dict) else issuer
-    return value if isinstance(value, str) and value else None
 
 
 def verify_list_credential(
@@ -71,22 +65,10 @@ def verify_list_credential(
     Raises:
         UntrustedListError: If anything about the list credential is wrong or cannot be checked.
     """
-    if not isinstance(document, dict):
-        raise UntrustedListError("the status list credential is not a JSON object")
-    if document.get("id") != url:
-        raise UntrustedListError("the status list credential's id is not the URL it was found at")
-    types = document.get("type")
-    if not isinstance(types, list) or "BitstringStatusListCredential" not in types:
-        raise UntrustedListError("the status list is not a BitstringStatusListCredential")
-    list_issuer = issuer_id_of(document)
-    if list_issuer != issuer_id:
-        raise UntrustedListError(
-            f"the status list is issued by {list_issuer!r:.120}, not by the credential's issuer "
-            f"{issuer_id!r:.120}"
-        )
-    _check_validity(document, now, skew)
+    checked = check_list_envelope(document, url, issuer_id)
+    check_list_validity(checked, now, skew)
     resolver = CompositeResolver([DidKeyResolver(), LocalDidWebResolver(did_documents)])
-    for proof in _proofs(document):
+    for proof in _proofs(checked):
         method_id = proof.get("verificationMethod")
         if not isinstance(method_id, str):
             raise UntrustedListError("a proof of the status list names no verification method")
@@ -107,7 +89,7 @@ def verify_list_credential(
                 "the status list was signed with a key its issuer does not control"
             )
         try:
-            verify_proof(processor, document, proof, public_key=method.public_key)
+            verify_proof(processor, checked, proof, public_key=method.public_key)
         except ProofError as exc:
             raise UntrustedListError(
                 f"the status list's proof does not verify: {exc.message}"
@@ -115,10 +97,7 @@ def verify_list_credential(
         expires = proof.get("expires")
         if isinstance(expires, str) and parse_datetime_stamp(expires) < now - skew:
             raise UntrustedListError("the status list's proof has expired")
-    subject = document.get("credentialSubject")
-    if not isinstance(subject, dict) or subject.get("type") != "BitstringStatusList":
-        raise UntrustedListError("the status list's credentialSubject is not a BitstringStatusList")
-    return subject
+    return list_subject(checked)
 
 
 def _proofs(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -131,18 +110,3 @@ def _proofs(document: dict[str, Any]) -> list[dict[str, Any]]:
     if not all(isinstance(proof, dict) for proof in proofs):
         raise UntrustedListError("a proof of the status list is not a JSON object")
     return proofs
-
-
-def _check_validity(document: dict[str, Any], now: datetime, skew: timedelta) -> None:
-    for member in ("validFrom", "validUntil"):
-        value = document.get(member)
-        if value is None:
-            continue
-        try:
-            moment = parse_datetime_stamp(value)
-        except ValueError:
-            raise UntrustedListError(f"the status list's {member} is not a dateTimeStamp") from None
-        if member == "validFrom" and moment > now + skew:
-            raise UntrustedListError("the status list is not valid yet")
-        if member == "validUntil" and moment < now - skew:
-            raise UntrustedListError("the status list has expired")

@@ -7,24 +7,33 @@ the signed list is loaded from the database (never over HTTP) and verified
 131,072 entries and the index must be inside it. Bit 0 passes ("not revoked"); bit 1 fails
 ("revoked", or "suspended" when the registry records the credential so).
 
-Fail closed: whatever cannot be checked (a foreign list, since network status checks are not
-enabled; a missing, unsigned, tampered or foreign-issued list; an unsupported entry type) is an
+A verified list is cached by its ETag (:data:`VERIFIED_LISTS`), so checking many of our own
+credentials costs one proof verification per list version, and a new version is verified at
+once.
+
+Fail closed: whatever cannot be checked (a URL that is not one of our lists: the app routes
+foreign lists to the network checker, so only our-base URLs that name no list of ours get here;
+a missing, unsigned, tampered or foreign-issued list; an unsupported entry type) is an
 ``error``, never ``passed``. A malformed entry (an index that is not a canonical base-10
 string, an ``id`` equal to the list URL) or an index outside the list fails.
+
+Reading the entries, parsing one, decoding the list and reading its bit are the verifier's own
+steps (:mod:`verifier._status_entry`); what is ours is finding the list in the database, the
+cache of verified versions, and telling "suspended" or "replaced" from the registry's records.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Any, Final
 
 from sqlmodel import Session, select
 
-from registry._bitstring import BitstringError, BitstringLengthError, decode_bitstring, get_bit
 from registry._list_proof import UntrustedListError, issuer_id_of, verify_list_credential
 from registry._status_lists import StatusListService, parse_seq
 from registry.context import Registry
@@ -32,52 +41,31 @@ from registry.db import session_scope
 from registry.errors import StatusListNotFoundError
 from registry.models import CredentialRecord, CredentialVersionRecord, StatusListRecord
 from registry.orgs import OrganisationService
+from verifier._status_entry import (
+    MAX_ENTRIES,
+    BitstringEntry,
+    parse_bitstring_entry,
+    read_status_bit,
+    status_entries,
+    worst_check,
+)
+from verifier._util import errored, failed, passed, quote
 from verifier.problems import (
     MALFORMED_VALUE_ERROR,
-    RANGE_ERROR,
     REVOKED,
-    STATUS_LIST_LENGTH_ERROR,
     STATUS_NOT_CHECKED,
     STATUS_RETRIEVAL_ERROR,
     STATUS_VERIFICATION_ERROR,
-    make_problem,
 )
-from verifier.report import Check, CheckStatus, Problem
+from verifier.report import Check
 
-__all__ = ["MAX_ENTRIES", "REVOKED", "RegistryStatusChecker"]
+__all__ = ["MAX_ENTRIES", "REVOKED", "VERIFIED_LISTS", "RegistryStatusChecker", "VerifiedListCache"]
 
 
-MAX_ENTRIES: Final = 8
-"""Most ``credentialStatus`` entries one credential may carry (each one is checked)."""
-
-_INDEX: Final = re.compile(r"0|[1-9][0-9]*")
-_MAX_INDEX_DIGITS: Final = 18
 _PATH: Final = re.compile(
     r"(?P<slug>[a-z0-9-]{1,64})/status/(?P<purpose>[a-z]{1,32})/(?P<seq>[^/]+)"
 )
 _ENTRY_TYPE: Final = "BitstringStatusListEntry"
-
-
-def _check(status: CheckStatus, message: str, problem_type: str | None = None) -> Check:
-    message = message if len(message) <= 400 else message[:397] + "..."
-    problem: Problem | None = None
-    if problem_type == REVOKED:
-        problem = Problem(type=REVOKED, title="Credential revoked", detail=message)
-    elif problem_type is not None:
-        problem = make_problem(problem_type, message)
-    return Check(id="status", status=status, message=message, problem=problem)
-
-
-def _quote(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-@dataclass(frozen=True)
-class _Entry:
-    purpose: str
-    index: int
-    list_url: str
 
 
 class RegistryStatusChecker:
@@ -96,31 +84,18 @@ class RegistryStatusChecker:
 
     def check(self, credential: dict[str, Any]) -> Check:
         """The ``status`` check of ``credential`` (see the module docstring)."""
-        raw = credential.get("credentialStatus")
-        entries: Sequence[object] = raw if isinstance(raw, list) else [raw]
-        if not entries or raw is None:
-            return _check("failed", "credentialStatus is empty", MALFORMED_VALUE_ERROR)
-        if len(entries) > MAX_ENTRIES:
-            return _check(
-                "failed",
-                f"credentialStatus has {len(entries)} entries; at most {MAX_ENTRIES} are checked",
-                MALFORMED_VALUE_ERROR,
-            )
+        entries = status_entries(credential)
+        if isinstance(entries, Check):
+            return entries
         issuer = issuer_id_of(credential)
         if issuer is None:
-            return _check("error", "the credential has no issuer id", STATUS_NOT_CHECKED)
+            return errored("status", STATUS_NOT_CHECKED, "the credential has no issuer id")
         if self._session is not None:
             results = [self._one(self._session, entry, issuer) for entry in entries]
         else:
             with session_scope(self._registry.engine) as session:
                 results = [self._one(session, entry, issuer) for entry in entries]
-        for wanted in ("failed", "error"):
-            for result in results:
-                if result.status == wanted:
-                    return result
-        if len(results) == 1:
-            return results[0]
-        return _check("passed", f"none of the {len(results)} status entries is set")
+        return worst_check(results)
 
     def _one(self, session: Session, raw: object, issuer: str) -> Check:
         entry = _parse_entry(raw)
@@ -128,12 +103,7 @@ class RegistryStatusChecker:
             return entry
         url = entry.list_url
         if not url.startswith(self._prefix):
-            return _check(
-                "error",
-                f"status list {_quote(url)} cannot be fetched (network status checks are not "
-                "enabled)",
-                STATUS_RETRIEVAL_ERROR,
-            )
+            return errored("status", STATUS_RETRIEVAL_ERROR, f"no such status list: {quote(url)}")
         match = _PATH.fullmatch(url[len(self._prefix) :])
         seq = parse_seq(match["seq"]) if match else None
         service = StatusListService(self._registry, session)
@@ -141,65 +111,111 @@ class RegistryStatusChecker:
             if match is None or seq is None:
                 raise StatusListNotFoundError(url)
             slug, list_purpose = match["slug"], match["purpose"]
-            signed, _etag = service.signed_list(slug, list_purpose, seq)
+            signed, etag = service.signed_list(slug, list_purpose, seq)
             _org, row = service.find(slug, list_purpose, seq)
         except StatusListNotFoundError:
-            return _check(
-                "error", f"there is no status list at {_quote(url)}", STATUS_RETRIEVAL_ERROR
+            return errored(
+                "status", STATUS_RETRIEVAL_ERROR, f"there is no status list at {quote(url)}"
             )
         orgs = OrganisationService(self._registry, session)
         settings = self._registry.settings
-        try:
-            subject = verify_list_credential(
-                json.loads(signed),
-                url=url,
-                issuer_id=issuer,
-                processor=self._registry.processor,
-                did_documents=orgs.did_document_for,
-                now=self._registry.clock(),
-                skew=timedelta(seconds=settings.clock_skew_seconds),
-            )
-        except (UntrustedListError, ValueError) as exc:
-            reason = exc.message if isinstance(exc, UntrustedListError) else "it is not JSON"
-            return _check(
-                "error", f"the status list cannot be trusted: {reason}", STATUS_VERIFICATION_ERROR
-            )
+        document = orgs.did_document_for(issuer)
+        key = (url, etag, issuer, _digest(document))
+        subject = VERIFIED_LISTS.get(key)
+        if subject is None:
+            try:
+                subject = verify_list_credential(
+                    json.loads(signed),
+                    url=url,
+                    issuer_id=issuer,
+                    processor=self._registry.processor,
+                    did_documents=lambda did: document if did == issuer else None,
+                    now=self._registry.clock(),
+                    skew=timedelta(seconds=settings.clock_skew_seconds),
+                )
+            except (UntrustedListError, ValueError) as exc:
+                reason = exc.message if isinstance(exc, UntrustedListError) else "it is not JSON"
+                return errored(
+                    "status",
+                    STATUS_VERIFICATION_ERROR,
+                    f"the status list cannot be trusted: {reason}",
+                )
+            VERIFIED_LISTS.put(key, subject)
         return self._bit(session, entry, subject, row)
 
     def _bit(
-        self, session: Session, entry: _Entry, subject: dict[str, Any], row: StatusListRecord
+        self,
+        session: Session,
+        entry: BitstringEntry,
+        subject: dict[str, Any],
+        row: StatusListRecord,
     ) -> Check:
         if subject.get("statusPurpose") != entry.purpose:
-            return _check(
-                "failed",
-                f"the entry's statusPurpose {_quote(entry.purpose)} is not the list's "
-                f"{_quote(subject.get('statusPurpose'))}",
+            return failed(
+                "status",
                 STATUS_VERIFICATION_ERROR,
+                f"the entry's statusPurpose {quote(entry.purpose)} is not the list's "
+                f"{quote(subject.get('statusPurpose'))}",
             )
-        encoded = subject.get("encodedList")
-        if not isinstance(encoded, str):
-            return _check("error", "the status list has no encodedList", STATUS_VERIFICATION_ERROR)
-        try:
-            bits = decode_bitstring(encoded)
-        except BitstringLengthError as exc:
-            return _check("error", f"the status list is too short: {exc}", STATUS_LIST_LENGTH_ERROR)
-        except BitstringError as exc:
-            return _check(
-                "error",
-                f"the status list's encodedList is invalid: {exc}",
-                STATUS_VERIFICATION_ERROR,
-            )
-        if entry.index >= len(bits) * 8:
-            return _check(
-                "failed",
-                f"statusListIndex {entry.index} is outside the list of {len(bits) * 8} entries",
-                RANGE_ERROR,
-            )
+        bit = read_status_bit(entry, subject)
+        if isinstance(bit, Check):
+            return bit
         where = f"index {entry.index} of {entry.list_url}"
-        if not get_bit(bits, entry.index):
+        if not bit:
             state = "not revoked" if entry.purpose == "revocation" else f"{entry.purpose} bit clear"
-            return _check("passed", f"{state} ({where})")
-        return _check("failed", f"{_set_status(session, row, entry.index)} ({where})", REVOKED)
+            return passed("status", f"{state} ({where})")
+        return failed("status", REVOKED, f"{_set_status(session, row, entry.index)} ({where})")
+
+
+class VerifiedListCache:
+    """A small, bounded, thread-safe LRU of verified list subjects.
+
+    Keyed by ``(list URL, ETag, issuer, digest of the issuer's DID document)``: the ETag is the
+    SHA-256 of the signed bytes, so a new version of a list (or a changed DID document, e.g. a
+    compromised key removed) is a new key and is verified at once; only lists that verified are
+    kept. Our lists carry no ``validUntil``, so a verified version stays valid.
+    """
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._max = max_entries
+        self._entries: OrderedDict[tuple[str, ...], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> dict[str, Any] | None:
+        """The cached subject of ``key`` (now the most recently used), or None."""
+        with self._lock:
+            subject = self._entries.get(key)
+            if subject is not None:
+                self._entries.move_to_end(key)
+            return subject
+
+    def put(self, key: tuple[str, ...], subject: dict[str, Any]) -> None:
+        """Keep ``subject`` under ``key``, dropping the least recently used beyond the bound."""
+        with self._lock:
+            self._entries[key] = subject
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+
+VERIFIED_LISTS: Final = VerifiedListCache()
+"""The process's cache of verified status lists (see :class:`VerifiedListCache`)."""
+
+
+def _digest(document: dict[str, Any] | None) -> str:
+    if document is None:
+        return "-"
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _set_status(session: Session, row: StatusListRecord, index: int) -> str:
@@ -220,45 +236,15 @@ def _set_status(session: Session, row: StatusListRecord, index: int) -> str:
     return "revoked"
 
 
-def _parse_entry(raw: object) -> _Entry | Check:
+def _parse_entry(raw: object) -> BitstringEntry | Check:
     if not isinstance(raw, dict):
-        return _check("failed", "a credentialStatus entry is not an object", MALFORMED_VALUE_ERROR)
+        return failed("status", MALFORMED_VALUE_ERROR, "a credentialStatus entry is not an object")
     kind = raw.get("type")
     kinds = [kind] if isinstance(kind, str) else kind
     if not isinstance(kinds, list) or _ENTRY_TYPE not in kinds:
-        return _check(
-            "error",
-            f"status type {_quote(kind)} is not supported: the status cannot be confirmed",
+        return errored(
+            "status",
             STATUS_NOT_CHECKED,
+            f"status type {quote(kind)} is not supported: the status cannot be confirmed",
         )
-    purpose = raw.get("statusPurpose")
-    url = raw.get("statusListCredential")
-    if not isinstance(purpose, str) or not purpose:
-        return _check("failed", "the status entry has no statusPurpose", MALFORMED_VALUE_ERROR)
-    if not isinstance(url, str) or not url:
-        return _check(
-            "failed", "the status entry has no statusListCredential", MALFORMED_VALUE_ERROR
-        )
-    if "id" in raw and (not isinstance(raw["id"], str) or raw["id"] == url):
-        return _check(
-            "failed",
-            "the status entry's id must be a URL other than the list's",
-            MALFORMED_VALUE_ERROR,
-        )
-    size = raw.get("statusSize", 1)
-    if type(size) is not int or size != 1:
-        return _check(
-            "failed",
-            f"statusSize {_quote(size)} is not supported (1 bit per entry)",
-            MALFORMED_VALUE_ERROR,
-        )
-    text = raw.get("statusListIndex")
-    if not isinstance(text, str) or not _INDEX.fullmatch(text):
-        return _check(
-            "failed",
-            f"statusListIndex {_quote(text)} is not a base-10 integer in a string",
-            MALFORMED_VALUE_ERROR,
-        )
-    if len(text) > _MAX_INDEX_DIGITS:
-        return _check("failed", f"statusListIndex {_quote(text)} is out of range", RANGE_ERROR)
-    return _Entry(purpose=purpose, index=int(text), list_url=url)
+    return parse_bitstring_entry(raw, purposes=None)

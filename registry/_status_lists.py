@@ -14,15 +14,25 @@ before the audit lock (``AuditLog.append`` comes after any allocation or bit cha
 lifecycle action locks its credential row before either.
 
 Whenever a bit changes the list credential is re-signed in the same transaction and stored as
-signed bytes plus an ``ETag`` (the quoted SHA-256 of those bytes).
+signed bytes plus an ``ETag`` (the quoted SHA-256 of those bytes), and ``signed_version``
+catches up with ``version``. Publication never holds a status change back (catalogue J9): when
+the list cannot be signed (key store down, signing error) the bit still changes and commits,
+the last signed list stays served (never an unsigned one), ``signed_version`` lags, and a later
+attempt publishes it: the next status change of the organisation, a ``GET`` of the list
+(:func:`republish`), the app's background task and ``leverup status republish``
+(:func:`republish_lagging`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, Final
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -37,20 +47,38 @@ from registry._bitstring import (
     set_bit,
 )
 from registry.context import Registry
-from registry.errors import InvalidStateError, StatusListNotFoundError
+from registry.db import session_scope
+from registry.errors import (
+    DatabaseUnavailableError,
+    InvalidStateError,
+    StatusListNotFoundError,
+    StatusListUnavailableError,
+)
 from registry.locks import transaction_lock
 from registry.models import OrganisationRecord, StatusListRecord
 from registry.orgs import OrganisationService
 
 __all__ = [
     "LIST_CONTEXT",
+    "PENDING",
+    "PUBLISHED",
     "PURPOSES",
     "REVOCATION",
+    "RepublishReport",
     "StatusListService",
     "etag_of",
     "list_path",
     "parse_seq",
+    "republish",
+    "republish_lagging",
 ]
+
+log = logging.getLogger("leverup.status")
+
+PUBLISHED: Final = "published"
+"""Publication state: the served list shows every bit change."""
+PENDING: Final = "pending"
+"""Publication state: a bit changed but the list is not re-signed yet (catalogue J9)."""
 
 REVOCATION: Final = "revocation"
 """The one status purpose credentials carry (docs/registry.md, "Status")."""
@@ -129,26 +157,19 @@ class StatusListService:
     # -- bits --------------------------------------------------------------------------------
 
     def set_bit(self, status_list_id: int, index: int, value: bool) -> None:
-        """Set the bit of ``index`` and re-sign the list in this transaction.
+        """Set the bit of ``index`` and try to re-sign the list in this transaction.
 
         Setting a bit that is already set changes nothing. Bits are never cleared: revocation
-        is irreversible, and a reinstated credential gets a new index.
+        is irreversible, and a reinstated credential gets a new index. When the list cannot be
+        signed the bit changes all the same and the publication is left pending (J9).
 
         Raises:
             StatusListNotFoundError: If there is no such list.
             ValueError: If ``index`` was never allocated in that list.
             InvalidStateError: If asked to clear a set bit.
         """
-        query = select(StatusListRecord).where(StatusListRecord.id == status_list_id)
-        found = self._first(query)
-        if found is None:
-            raise StatusListNotFoundError(f"no status list with id {status_list_id}")
-        self._lock(found.org_id, found.purpose)
-        row = self._first(query, lock=True)
-        if row is None:
-            raise StatusListNotFoundError(f"no status list with id {status_list_id}")
-        if not 0 <= index < row.size or not get_bit(row.allocated, index):
-            raise ValueError(f"index {index} of status list {status_list_id} was never allocated")
+        row = self._locked_row(status_list_id)
+        _check_allocated(row, index)
         current = get_bit(row.bits, index)
         if current == value:
             return
@@ -156,7 +177,56 @@ class StatusListService:
             raise InvalidStateError("a status bit is never cleared (revocation is irreversible)")
         row.bits = set_bit(row.bits, index, True)
         row.version += 1
-        self._sign(self._orgs.get_by_id(row.org_id), row)
+        self._session.add(row)
+        self._session.flush()
+        self.try_publish(self._orgs.get_by_id(row.org_id), row)
+
+    def set_bits(self, status_list_id: int, indexes: Iterable[int], *, publish: bool = True) -> int:
+        """Set many bits of one list at once (one version, at most one signature).
+
+        Returns:
+            How many bits changed (already set ones are skipped).
+
+        Raises:
+            StatusListNotFoundError: If there is no such list.
+            ValueError: If an index was never allocated in that list.
+        """
+        row = self._locked_row(status_list_id)
+        bits = bytearray(row.bits)
+        changed = 0
+        for index in indexes:
+            _check_allocated(row, index)
+            if not bits[index >> 3] & (0x80 >> (index & 7)):
+                bits[index >> 3] |= 0x80 >> (index & 7)
+                changed += 1
+        if changed:
+            row.bits = bytes(bits)
+            row.version += 1
+            self._session.add(row)
+            self._session.flush()
+            if publish:
+                self.try_publish(self._orgs.get_by_id(row.org_id), row)
+        return changed
+
+    def republish_all(self, org: OrganisationRecord) -> int:
+        """Re-sign every list of ``org`` now (e.g. with a new key); return how many were signed.
+
+        A list that cannot be signed is left pending, as in :meth:`try_publish`.
+        """
+        ids = self._session.exec(
+            select(StatusListRecord.id, StatusListRecord.purpose)
+            .where(StatusListRecord.org_id == _id(org))
+            .order_by(col(StatusListRecord.id))
+        ).all()
+        signed = 0
+        for list_id, purpose in ids:
+            self._lock(_id(org), purpose)
+            row = self._first(
+                select(StatusListRecord).where(StatusListRecord.id == list_id), lock=True
+            )
+            if row is not None and self.try_publish(org, row):
+                signed += 1
+        return signed
 
     def get_bit(self, status_list_id: int, index: int) -> bool:
         """The current bit of ``index`` in the list (as stored in this transaction).
@@ -171,6 +241,67 @@ class StatusListService:
         return get_bit(row.bits, index)
 
     # -- publication -------------------------------------------------------------------------
+
+    def try_publish(self, org: OrganisationRecord, row: StatusListRecord) -> bool:
+        """Re-sign ``row`` (locked by the caller) now; False, logged, if it cannot be signed.
+
+        Database errors propagate (the transaction is lost anyway); anything else that stops
+        the signature (key store down, a key that does not open, a signing error) leaves the
+        last signed list in place and ``signed_version`` behind ``version``.
+        """
+        try:
+            self._sign(org, row)
+        except (SQLAlchemyError, DatabaseUnavailableError):
+            raise
+        except Exception as exc:
+            log.warning(
+                "status list %s of %s: publication pending (%s: %s)",
+                row.seq,
+                org.slug,
+                type(exc).__name__,
+                exc,
+            )
+            return False
+        return True
+
+    def publish_pending(self, org: OrganisationRecord) -> int:
+        """Try to re-sign every lagging list of ``org`` in this transaction; return how many.
+
+        Raises:
+            Whatever :meth:`try_publish` lets through (database errors).
+        """
+        lagging = self._session.exec(
+            select(StatusListRecord.id, StatusListRecord.purpose)
+            .where(StatusListRecord.org_id == _id(org))
+            .where(_lags())
+        ).all()
+        published = 0
+        for list_id, purpose in lagging:
+            self._lock(_id(org), purpose)
+            row = self._first(
+                select(StatusListRecord).where(StatusListRecord.id == list_id), lock=True
+            )
+            if row is not None and _lagging(row) and self.try_publish(org, row):
+                published += 1
+        return published
+
+    def pending_lists(self, org: OrganisationRecord) -> int:
+        """How many of ``org``'s lists await publication."""
+        return len(
+            self._session.exec(
+                select(StatusListRecord.id)
+                .where(StatusListRecord.org_id == _id(org))
+                .where(_lags())
+            ).all()
+        )
+
+    def publication(self, status_list_id: int) -> str:
+        """:data:`PUBLISHED` when the served list shows every change of list ``status_list_id``,
+        :data:`PENDING` otherwise."""
+        row = self._session.get(StatusListRecord, status_list_id)
+        if row is None:
+            raise StatusListNotFoundError(f"no status list with id {status_list_id}")
+        return PENDING if _lagging(row) else PUBLISHED
 
     def find(
         self, slug: str, purpose: str, seq: int
@@ -191,10 +322,13 @@ class StatusListService:
         return org, row
 
     def signed_list(self, slug: str, purpose: str, seq: int) -> tuple[bytes, str]:
-        """The signed list credential and its ETag (signed now if it never was).
+        """The last signed list credential and its ETag (signed now if it never was).
+
+        A list whose publication is pending is served as last signed; see :func:`republish`.
 
         Raises:
             StatusListNotFoundError: If there is no such list.
+            StatusListUnavailableError: It was never signed and cannot be signed now.
         """
         org, row = self.find(slug, purpose, seq)
         if row.signed_bytes is None or row.etag is None:
@@ -203,9 +337,19 @@ class StatusListService:
                 select(StatusListRecord).where(StatusListRecord.id == row.id), lock=True
             )
             row = locked if locked is not None else row
-            if row.signed_bytes is None or row.etag is None:
-                self._sign(org, row)
+            if (row.signed_bytes is None or row.etag is None) and not self.try_publish(org, row):
+                raise StatusListUnavailableError(
+                    f"status list {list_path(slug, purpose, seq)} cannot be signed right now"
+                )
         return _published(row)
+
+    def is_lagging(self, slug: str, purpose: str, seq: int) -> bool:
+        """Whether the list's publication is pending (the cheap check: two integers).
+
+        Raises:
+            StatusListNotFoundError: If there is no such list.
+        """
+        return _lagging(self.find(slug, purpose, seq)[1])
 
     def list_document(self, org: OrganisationRecord, row: StatusListRecord) -> dict[str, Any]:
         """The unsigned list credential of ``row`` as of now (ST-03)."""
@@ -237,6 +381,7 @@ class StatusListService:
         )
         row.signed_bytes = signed.signed_bytes
         row.etag = etag_of(signed.signed_bytes)
+        row.signed_version = row.version
         row.updated_at = self._registry.clock()
         self._session.add(row)
         self._session.flush()
@@ -263,6 +408,22 @@ class StatusListService:
         """Serialise every change to ``org_id``'s lists of ``purpose`` (held until the end)."""
         transaction_lock(self._session, f"status-list:{org_id}:{purpose}")
 
+    def _locked_row(self, status_list_id: int) -> StatusListRecord:
+        """The list ``status_list_id``, its purpose's lock taken and the row locked and re-read.
+
+        Raises:
+            StatusListNotFoundError: If there is no such list.
+        """
+        query = select(StatusListRecord).where(StatusListRecord.id == status_list_id)
+        found = self._first(query)
+        if found is None:
+            raise StatusListNotFoundError(f"no status list with id {status_list_id}")
+        self._lock(found.org_id, found.purpose)
+        row = self._first(query, lock=True)
+        if row is None:
+            raise StatusListNotFoundError(f"no status list with id {status_list_id}")
+        return row
+
     def _latest(self, org_id: int, purpose: str) -> StatusListRecord | None:
         query = _list_query(org_id, purpose).order_by(col(StatusListRecord.seq).desc()).limit(1)
         return self._first(query, lock=True)
@@ -273,6 +434,71 @@ class StatusListService:
         if lock:
             query = query.with_for_update(key_share=True)
         return self._session.exec(query.execution_options(populate_existing=True)).first()
+
+
+def _check_allocated(row: StatusListRecord, index: int) -> None:
+    if not 0 <= index < row.size or not get_bit(row.allocated, index):
+        raise ValueError(f"index {index} of status list {row.id} was never allocated")
+
+
+def _lags() -> Any:
+    """The SQL condition of a list whose publication is pending."""
+    return (col(StatusListRecord.signed_version) < col(StatusListRecord.version)) | col(
+        StatusListRecord.signed_bytes
+    ).is_(None)
+
+
+def _lagging(row: StatusListRecord) -> bool:
+    return row.signed_bytes is None or row.signed_version < row.version
+
+
+@dataclass(frozen=True)
+class RepublishReport:
+    """What :func:`republish_lagging` did: lists re-signed, and lists still pending."""
+
+    published: int
+    pending: int
+
+
+def republish(registry: Registry, slug: str, purpose: str, seq: int) -> tuple[bytes, str] | None:
+    """Re-sign one lagging list in a transaction of its own; its new bytes and ETag, or None.
+
+    For callers outside any write transaction (the public ``GET`` of a list, which itself only
+    reads): None when the list is not lagging or still cannot be signed.
+
+    Raises:
+        StatusListNotFoundError: If there is no such list.
+    """
+    with session_scope(registry.engine) as session:
+        service = StatusListService(registry, session)
+        org, row = service.find(slug, purpose, seq)
+        service._lock(row.org_id, row.purpose)
+        locked = service._first(
+            select(StatusListRecord).where(StatusListRecord.id == row.id), lock=True
+        )
+        if locked is None or not _lagging(locked) or not service.try_publish(org, locked):
+            return None
+        return _published(locked)
+
+
+def republish_lagging(registry: Registry, *, limit: int = 1000) -> RepublishReport:
+    """Re-sign every lagging list (up to ``limit``), each organisation in its own transaction.
+
+    Used by the app's background task and ``leverup status republish``.
+    """
+    with session_scope(registry.engine, read_only=True) as session:
+        org_ids = session.exec(
+            select(StatusListRecord.org_id).where(_lags()).distinct().limit(limit)
+        ).all()
+    published = 0
+    for org_id in org_ids:
+        with session_scope(registry.engine) as session:
+            service = StatusListService(registry, session)
+            org = service._orgs.get_by_id(org_id)
+            published += service.publish_pending(org)
+    with session_scope(registry.engine, read_only=True) as session:
+        pending = len(session.exec(select(StatusListRecord.id).where(_lags())).all())
+    return RepublishReport(published=published, pending=pending)
 
 
 def _list_query(org_id: int, purpose: str) -> SelectOfScalar[StatusListRecord]:

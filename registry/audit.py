@@ -9,9 +9,11 @@ where the entry is ``{seq, at, actor, action, credential_id, reason, details}`` 
 ``json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, and
 ``prev_hash`` is the previous entry's ``hash`` (64 zeros for ``seq`` 1).
 
-Appends for one organisation are serialised (a transaction lock on PostgreSQL, ``BEGIN
-IMMEDIATE`` on SQLite) and ``(org_id, seq)`` is unique, so concurrent appends can neither fork
-the chain nor repeat a ``seq``. Entries hold ids, actions and reasons only: never a name, an
+:meth:`AuditLog.append` (one entry) and :meth:`AuditLog.append_many` (a cohort, one insert)
+share one code path, so both write exactly the same chain. Appends for one organisation are
+serialised (a transaction lock on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite) and
+``(org_id, seq)`` is unique, so concurrent appends can neither fork the chain nor repeat a
+``seq``. Entries hold ids, actions and reasons only: never a name, an
 e-mail address or a token.
 """
 
@@ -19,10 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from common.timeutil import format_datetime
@@ -125,32 +128,63 @@ class AuditLog:
             ValueError: If ``details`` holds something JSON cannot represent, or a text field is
                 empty or too long for its column.
         """
+        [row] = self._chain(
+            org_id, actor=actor, action=action, reason=reason, entries=[(credential_id, details)]
+        )
+        entry = AuditEntryRecord(**row)
+        self._session.add(entry)
+        self._session.flush()
+        return entry
+
+    def append_many(
+        self,
+        org_id: int,
+        *,
+        actor: str,
+        action: str,
+        entries: Sequence[tuple[str | None, Mapping[str, Any] | None]],
+        reason: str | None = None,
+    ) -> int:
+        """Append one entry per ``(credential_id, details)``, in order, in one statement.
+
+        The entries are exactly what :meth:`append` would write one by one (the same lock,
+        ``seq`` numbering and hash chain; one timestamp). Returns how many were written.
+
+        Raises:
+            ValueError: As :meth:`append`.
+        """
+        if not entries:
+            return 0
+        rows = self._chain(org_id, actor=actor, action=action, reason=reason, entries=entries)
+        self._session.execute(sa.insert(AuditEntryRecord), rows)
+        return len(rows)
+
+    def _chain(
+        self,
+        org_id: int,
+        *,
+        actor: str,
+        action: str,
+        reason: str | None,
+        entries: Sequence[tuple[str | None, Mapping[str, Any] | None]],
+    ) -> list[dict[str, Any]]:
+        """The rows of ``entries`` chained after the head (takes the chain's lock)."""
         _check_text("actor", actor, 200)
         _check_text("action", action, 32)
-        if credential_id is not None:
-            _check_text("credential_id", credential_id, 36)
-        details_text = canonical_json(dict(details or {}))
+        texts: list[str] = []
+        for credential_id, details in entries:
+            if credential_id is not None:
+                _check_text("credential_id", credential_id, 36)
+            texts.append(canonical_json(dict(details or {})))
         lock_chain(self._session, org_id)
-        last = self._session.exec(
-            select(AuditEntryRecord)
-            .where(AuditEntryRecord.org_id == org_id)
-            .order_by(col(AuditEntryRecord.seq).desc())
-            .limit(1)
-        ).first()
-        seq = 1 if last is None else last.seq + 1
+        last = self.head(org_id)
+        seq = 0 if last is None else last.seq
         prev_hash = GENESIS_HASH if last is None else last.hash
         at = self._registry.clock().astimezone(UTC).replace(microsecond=0)
-        entry = AuditEntryRecord(
-            org_id=org_id,
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            credential_id=credential_id,
-            reason=reason,
-            details=details_text,
-            prev_hash=prev_hash,
-            hash=entry_hash(
+        rows: list[dict[str, Any]] = []
+        for (credential_id, _details), text in zip(entries, texts, strict=True):
+            seq += 1
+            digest = entry_hash(
                 prev_hash,
                 seq=seq,
                 at=at,
@@ -158,12 +192,24 @@ class AuditLog:
                 action=action,
                 credential_id=credential_id,
                 reason=reason,
-                details=json.loads(details_text),
-            ),
-        )
-        self._session.add(entry)
-        self._session.flush()
-        return entry
+                details=json.loads(text),
+            )
+            rows.append(
+                {
+                    "org_id": org_id,
+                    "seq": seq,
+                    "at": at,
+                    "actor": actor,
+                    "action": action,
+                    "credential_id": credential_id,
+                    "reason": reason,
+                    "details": text,
+                    "prev_hash": prev_hash,
+                    "hash": digest,
+                }
+            )
+            prev_hash = digest
+        return rows
 
     def entries(
         self, org_id: int, *, after_seq: int = 0, limit: int = 100

@@ -3,7 +3,8 @@
 ``LEVERUP_DATABASE_URL`` takes ``sqlite:///path`` or ``postgresql://user@host:port/db`` (the
 psycopg 3 driver is selected for it). Schema changes are Alembic migrations
 (``registry/migrations``), applied on start by :func:`migrate`; tables are never created from
-the models directly.
+the models directly. A full disk (SQLite ``SQLITE_FULL``, PostgreSQL SQLSTATE class 53) is
+raised as :class:`~registry.errors.DatabaseUnavailableError`, a 503 problem (catalogue J8).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+from registry.errors import DatabaseUnavailableError
 
 __all__ = ["MIGRATIONS_DIR", "create_db_engine", "default_database_url", "migrate", "session_scope"]
 
@@ -43,6 +46,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_SQLITE_FULL = 13
+"""SQLite's result code for "database or disk is full" (also ``max_page_count`` reached)."""
+_PG_INSUFFICIENT_RESOURCES = "53"
+"""PostgreSQL's SQLSTATE class 53: disk full (53100, "could not extend file"), out of memory,
+too many connections."""
+
+
+def _storage_error(context: Any) -> Exception | None:
+    """``handle_error`` hook: a full disk becomes :class:`DatabaseUnavailableError` (503).
+
+    The transaction is rolled back by its owner as for any error, so nothing partial remains
+    (catalogue J8); the service recovers by itself once space is freed.
+    """
+    original = context.original_exception
+    code = getattr(original, "sqlite_errorcode", None)
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if code == _SQLITE_FULL or (
+        isinstance(state, str) and state.startswith(_PG_INSUFFICIENT_RESOURCES)
+    ):
+        return DatabaseUnavailableError(
+            "the database cannot store the change (disk full or out of resources); "
+            "nothing was changed, try again later"
+        )
+    return None
+
+
 def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None) -> Engine:
     """Build the engine for ``url`` (SQLite: WAL, foreign keys, a busy timeout).
 
@@ -57,6 +86,7 @@ def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None)
             sa_url, echo=echo, connect_args={"check_same_thread": False, "timeout": 10}
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "handle_error", _storage_error)
 
         # SQLite's driver opens transactions lazily; BEGIN IMMEDIATE takes the write lock at the
         # start so two writers never deadlock upgrading a read lock. Read-only work (a
@@ -74,7 +104,7 @@ def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None)
 
         return engine
     connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return sa.create_engine(
+    engine = sa.create_engine(
         sa_url,
         echo=echo,
         pool_pre_ping=True,
@@ -82,6 +112,8 @@ def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None)
         max_overflow=20,
         connect_args=connect_args,
     )
+    event.listen(engine, "handle_error", _storage_error)
+    return engine
 
 
 def migrate(engine: Engine) -> None:

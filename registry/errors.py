@@ -7,10 +7,14 @@
     │   └── InvalidTokenError             the same, with a WWW-Authenticate challenge
     ├── PermissionDeniedError (403)       the token's role may not do this
     ├── BatchTooLargeError (413)          more items than LEVERUP_MAX_BATCH_ITEMS
+    ├── QuotaExceededError (429)          the organisation's daily issuance quota is used up
+    ├── StatusListUnavailableError (503)  a list that was never signed cannot be signed now
+    ├── DatabaseUnavailableError (503)    the database refused the write (disk full, …)
     ├── NotFoundError (404)
     │   ├── OrganisationNotFoundError
     │   ├── CredentialNotFoundError       also for another organisation's credential
     │   ├── TokenNotFoundError            no such API token in the caller's organisation
+    │   ├── SigningKeyNotFoundError       no such key of the caller's organisation
     │   └── StatusListNotFoundError       no such status list
     ├── ConflictError (409)
     │   ├── InvalidStateError             e.g. revoking a revoked credential
@@ -33,13 +37,17 @@ __all__ = [
     "BatchInvalidError",
     "BatchTooLargeError",
     "CredentialNotFoundError",
+    "DatabaseUnavailableError",
     "IdempotencyConflictError",
     "InvalidStateError",
     "InvalidTokenError",
     "OrganisationExistsError",
     "OrganisationNotFoundError",
     "PermissionDeniedError",
+    "QuotaExceededError",
+    "SigningKeyNotFoundError",
     "StatusListNotFoundError",
+    "StatusListUnavailableError",
     "TokenNotFoundError",
 ]
 
@@ -139,3 +147,49 @@ class BatchTooLargeError(DomainError):
     slug = "request-too-large"
     title = "The batch has too many items"
     status = 413
+
+
+class SigningKeyNotFoundError(NotFoundError):
+    """No signing key with this id in the caller's organisation."""
+
+    slug = "key-not-found"
+    title = "No such signing key"
+
+
+class QuotaExceededError(DomainError):
+    """The organisation issued its ``LEVERUP_MAX_CREDENTIALS_PER_ORG_PER_DAY`` already.
+
+    ``headers`` holds ``Retry-After`` (seconds until enough of the window has passed).
+    """
+
+    slug = "quota-exceeded"
+    title = "The organisation's daily issuance quota is used up"
+    status = 429
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers: dict[str, str] = {"Retry-After": str(max(1, retry_after))}
+
+
+class StatusListUnavailableError(DomainError):
+    """A status list that was never signed cannot be signed now (it is never served unsigned)."""
+
+    slug = "status-list-unavailable"
+    title = "The status list cannot be published right now"
+    status = 503
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers: dict[str, str] = {"Retry-After": "30"}
+
+
+class DatabaseUnavailableError(DomainError):
+    """The database refused the work (disk full, read-only, gone); nothing was changed."""
+
+    slug = "database-unavailable"
+    title = "The database cannot take the change right now"
+    status = 503
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.headers: dict[str, str] = {"Retry-After": "30"}

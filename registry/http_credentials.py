@@ -1,4 +1,4 @@
-"""HTTP API of credentials: issue one, issue a cohort, read, search, and the public copy.
+"""HTTP API of credentials: issue one, issue a cohort, read, search.
 
 - ``POST /api/v1/credentials`` (assessor+): one credential → ``201 {"credential": <signed
   bytes>, "links": {"self", "public", "status", "json"}}`` with ``Location``.
@@ -16,9 +16,10 @@
   filtered by ``achievement``, ``status``, ``recipient`` (an e-mail address), ``issuedFrom``,
   ``issuedUntil`` (date-times or dates), ``valid`` (not expired); ``limit`` 1 to 100 (20),
   ``offset``; ``X-Total-Count`` and ``Link`` (first, prev, next, last) headers.
-- ``GET /credentials/{uuid}`` (public): the signed bytes exactly as stored, as
-  ``application/json``, ``application/vc+ld+json`` or ``application/ld+json`` per ``Accept``;
-  ``/credentials/{uuid}.json`` always JSON. ``404`` when unknown, erased or hidden.
+- ``POST /api/v1/credentials/search`` (viewer+): the same filters, ``limit`` and ``offset`` as a
+  JSON body; the preferred form for ``recipient`` (no address in URLs or access logs).
+- The public copy ``GET /credentials/{uuid}`` (signed bytes or the human page) lives in
+  :mod:`app.public`.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from uuid import UUID
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, ValidationException
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from sqlmodel import Session
 
 from registry import _idempotency
@@ -43,7 +44,6 @@ from registry._http_support import (
     idempotency_key,
     in_thread,
     location,
-    matches_etag,
     media_type,
     respond,
     unsupported,
@@ -61,8 +61,8 @@ from registry.auth import Principal, require
 from registry.context import Registry
 from registry.errors import BatchInvalidError
 from registry.issuance import IssuanceService
-from registry.schemas import BatchIssued, BatchItemIssued, BatchRow, SearchFilters
-from registry.status import etag_of
+from registry.schemas import BatchIssued, BatchItemIssued, BatchRow, SearchBody, SearchFilters
+from registry.tokens import role_allows
 
 __all__ = ["BATCH_MAX_BODY_BYTES", "ISSUE_MAX_BODY_BYTES", "ROUTES"]
 
@@ -74,7 +74,6 @@ BATCH_MAX_BODY_BYTES: Final = 20_000_000
 _JSON: Final = frozenset({"application/json"})
 _CSV: Final = frozenset({"text/csv", "application/csv"})
 _MULTIPART: Final = "multipart/form-data"
-_PUBLIC_TYPES: Final = ["application/json", "application/vc+ld+json", "application/ld+json"]
 
 RegistryDep = NamedDependency[Registry]
 SessionDep = NamedDependency[Session]
@@ -107,7 +106,7 @@ async def issue_credential(
         service = IssuanceService(registry, session)
         record = service.issue(principal.org, wanted, actor=principal.actor)
         signed = record.signed_bytes or b"null"
-        return issued_body(signed, service.links(principal.org, [record])[0])
+        return issued_body(signed, service.links(principal.org, [record], holder=True)[0])
 
     return await in_thread(
         lambda: respond(
@@ -160,7 +159,9 @@ async def issue_batch(
             BatchItemIssued(
                 row=item.row,
                 id=item.credential_id,
-                links=service.link(principal.org, item.id, (item.status_purpose, item.status_seq)),
+                links=service.link(
+                    principal.org, item.id, (item.status_purpose, item.status_seq), holder=True
+                ),
             )
             for item in items
         ]
@@ -195,7 +196,9 @@ async def get_credential(
     def work() -> bytes:
         service = IssuanceService(registry, session)
         record = service.get(principal.org, str(credential_id))
-        links = service.links(principal.org, [record])[0]
+        links = service.links(
+            principal.org, [record], holder=role_allows(principal.role, "assessor")
+        )[0]
         return record_body(record, links, registry.clock())
 
     body = await in_thread(work)
@@ -231,7 +234,9 @@ async def search_credentials(
         service = IssuanceService(registry, session)
         records, total = service.search(principal.org, filters, limit=limit, offset=offset)
         now = registry.clock()
-        links = service.links(principal.org, records)
+        links = service.links(
+            principal.org, records, holder=role_allows(principal.role, "assessor")
+        )
         items = [summary(r, link, now) for r, link in zip(records, links, strict=True)]
         page = {"items": items, "total": total, "limit": limit, "offset": offset}
         return msgspec.json.encode(page), total
@@ -258,45 +263,49 @@ async def search_credentials(
     return Response(body, media_type="application/json", headers=headers)
 
 
-@get("/credentials/{credential_ref:str}", tags=["credentials"])
-async def public_credential(
-    request: Request[Any, Any, Any],
+@post("/api/v1/credentials/search", status_code=200, tags=["credentials"])
+async def search_credentials_by_body(
     registry: RegistryDep,
     session: SessionDep,
-    credential_ref: FromPath[str],
+    principal: PrincipalDep,
+    data: JSONBody[SearchBody],
 ) -> Response[bytes]:
-    """The signed credential exactly as issued (public; 404 when unknown, erased or hidden).
+    """The search of ``GET /api/v1/credentials`` with the filters in a JSON body (viewer+).
 
-    ``/credentials/{uuid}.json`` is always ``application/json``; otherwise ``Accept`` chooses
-    among ``application/json`` (browsers), ``application/vc+ld+json`` and
-    ``application/ld+json`` (406 for anything else, until the human page exists).
+    The preferred form when filtering by ``recipient``: the address stays out of URLs and access
+    logs. Answers the same page (``items``, ``total``, ``limit``, ``offset``) and
+    ``X-Total-Count``; the next page is another POST with a new ``offset``.
     """
-    download = credential_ref.endswith(".json")
-    wanted = credential_ref.removesuffix(".json")
-    record = await in_thread(lambda: IssuanceService(registry, session).public(wanted))
-    signed = record.signed_bytes or b""
-    media = "application/json"
-    if not download:
-        chosen = request.accept.best_match(_PUBLIC_TYPES)
-        if chosen is None:
-            raise ClientException(
-                status_code=406,
-                detail=f"this credential is available as {', '.join(_PUBLIC_TYPES)}",
-            )
-        media = chosen
-    etag = etag_of(signed)
-    headers = {
-        "ETag": etag,
-        "Cache-Control": "no-cache",
-        "Vary": "Accept",
-        "Access-Control-Allow-Origin": "*",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if download:
-        headers["Content-Disposition"] = f'inline; filename="{record.id}.json"'
-    if matches_etag(request.headers.get("if-none-match"), etag):
-        return Response(b"", status_code=304, headers=headers)
-    return Response(signed, media_type=media, headers=headers)
+    require(principal, "viewer")
+    filters = SearchFilters(
+        achievement=data.achievement,
+        status=data.status,
+        recipient_email=data.recipient,
+        issued_from=None
+        if data.issued_from is None
+        else parse_when(data.issued_from, end_of_day=False),
+        issued_until=None
+        if data.issued_until is None
+        else parse_when(data.issued_until, end_of_day=True),
+        valid=data.valid,
+    )
+
+    def work() -> tuple[bytes, int]:
+        service = IssuanceService(registry, session)
+        records, total = service.search(
+            principal.org, filters, limit=data.limit, offset=data.offset
+        )
+        now = registry.clock()
+        links = service.links(
+            principal.org, records, holder=role_allows(principal.role, "assessor")
+        )
+        items = [summary(r, link, now) for r, link in zip(records, links, strict=True)]
+        page = {"items": items, "total": total, "limit": data.limit, "offset": data.offset}
+        return msgspec.json.encode(page), total
+
+    body, total = await in_thread(work)
+    headers = {**NO_STORE, "X-Total-Count": str(total)}
+    return Response(body, media_type="application/json", headers=headers)
 
 
 ROUTES: Final[list[Any]] = [
@@ -304,7 +313,7 @@ ROUTES: Final[list[Any]] = [
     issue_batch,
     get_credential,
     search_credentials,
-    public_credential,
+    search_credentials_by_body,
 ]
 """The route handlers ``app/asgi.py`` mounts (before ``registry.http_status.ROUTES``, whose
 ``sync_to_thread`` DELETE shares the path of :func:`get_credential`; see

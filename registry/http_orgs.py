@@ -18,6 +18,7 @@ from msgspec import UNSET, UnsetType
 from sqlmodel import Session
 
 from common.errors import InvalidInputError
+from registry import http_integrity
 from registry.audit import MAX_PAGE, AuditLog
 from registry.auth import Principal, require
 from registry.context import Registry
@@ -311,5 +312,7 @@ ROUTES: Final[list[Any]] = [
     rotate_key,
     audit_entries,
     audit_verify,
+    *http_integrity.ROUTES,
 ]
-"""The route handlers ``app/asgi.py`` mounts."""
+"""The route handlers ``app/asgi.py`` mounts (the key-compromise and audit-head routes of
+:mod:`registry.http_integrity` included)."""

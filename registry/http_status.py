@@ -3,11 +3,14 @@
 - ``GET /orgs/{slug}/status/revocation/{seq}`` (public): the signed list credential exactly as
   stored (``application/vc+ld+json``), with a strong ``ETag`` (``If-None-Match`` → 304) and
   ``Cache-Control: public, max-age=LEVERUP_STATUS_LIST_MAX_AGE``; who fetches is not logged.
+  When the list's publication is pending (J9) a re-signature is attempted first; until one
+  works the last signed list is served.
 - ``POST /api/v1/credentials/{id}/revoke`` and ``/suspend`` (``{"reason": "…"}``),
   ``/reinstate``, ``/renew`` (``{"validUntil": "<dateTimeStamp>"}``), and ``POST …/erase`` or
   ``DELETE /api/v1/credentials/{id}``: admin role. Each answers the credential's new state,
-  ``{"id", "status", "credential", "links"}``, where ``credential`` is the signed bytes spliced
-  in unchanged (``null`` once erased).
+  ``{"id", "status", "publication", "credential", "links"}``, where ``credential`` is the
+  signed bytes spliced in unchanged (``null`` once erased) and ``publication`` says whether the
+  served status list shows the change yet (``published``) or not (``pending``, catalogue J9).
 
 Handlers take the ``registry``, ``session`` and ``principal`` dependencies of
 :mod:`registry.deps`; the organisation always comes from the token.
@@ -26,7 +29,7 @@ from sqlmodel import Session
 
 from common.errors import InvalidInputError
 from common.timeutil import parse_datetime_stamp
-from registry._status_lists import REVOCATION, StatusListService, parse_seq
+from registry._status_lists import REVOCATION, StatusListService, parse_seq, republish
 from registry.auth import Principal, require
 from registry.context import Registry
 from registry.errors import StatusListNotFoundError
@@ -60,14 +63,22 @@ class RenewBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
 def credential_state(
     registry: Registry, session: Session, org: OrganisationRecord, record: CredentialRecord
 ) -> bytes:
-    """The JSON body ``{"id", "status", "credential", "links"}`` with the signed bytes spliced in.
+    """The JSON body ``{"id", "status", "publication", "credential", "links"}`` with the signed
+    bytes spliced in.
 
     ``status`` is ``active``, ``suspended``, ``revoked`` or, once personal data was erased,
-    ``erased``; ``credential`` is exactly the stored signed bytes (``null`` once erased);
+    ``erased``; ``publication`` is ``published`` when the served status list shows the change,
+    ``pending`` while it awaits a signature (catalogue J9: the change itself is committed);
+    ``credential`` is exactly the stored signed bytes (``null`` once erased);
     ``links`` are those of the credentials API (``self``, ``public``, ``status``, ``json``).
     """
+    publication = StatusListService(registry, session).publication(record.status_list_id)
     head = msgspec.json.encode(
-        {"id": record.id, "status": "erased" if record.erased_at is not None else record.status}
+        {
+            "id": record.id,
+            "status": "erased" if record.erased_at is not None else record.status,
+            "publication": publication,
+        }
     )
     [links] = IssuanceService(registry, session).links(org, [record])
     signed = record.signed_bytes if record.signed_bytes is not None else b"null"
@@ -107,7 +118,14 @@ def status_list(
     number = parse_seq(seq)
     if number is None:
         raise StatusListNotFoundError(f"no status list {seq!r:.20} of {slug!r:.70}")
-    signed, etag = StatusListService(registry, session).signed_list(slug, REVOCATION, number)
+    service = StatusListService(registry, session)
+    signed, etag = service.signed_list(slug, REVOCATION, number)
+    if service.is_lagging(slug, REVOCATION, number):
+        # Publication pending (J9): try to re-sign now, in a transaction of its own; until it
+        # works the last signed list is served, never an unsigned one.
+        fresh = republish(registry, slug, REVOCATION, number)
+        if fresh is not None:
+            signed, etag = fresh
     headers = {
         "ETag": etag,
         "Cache-Control": f"public, max-age={registry.settings.status_list_max_age}",

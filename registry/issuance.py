@@ -38,8 +38,10 @@ from registry._assessors import assessor_problems
 from registry._bulk import allocate_many, append_audit_many
 from registry._credential_reads import CredentialReader, lookup_key, recipient_lookup
 from registry._issued import MAX_REPORTED_ROWS, Draft, IssuedItem, batch_error, credential_row
+from registry._quota import check_quota
 from registry.context import Registry
 from registry.errors import AssessorNotQualifiedError, BatchTooLargeError
+from registry.keystore import key_id_of
 from registry.models import CredentialRecord, OrganisationRecord
 from registry.orgs import OrganisationService
 from registry.schemas import BatchRow, CredentialIn
@@ -208,6 +210,14 @@ class IssuanceService(CredentialReader):
         """Allocate, sign (one pass), insert (one statement) and audit (one statement)."""
         org_id = _org_id(org)
         signer = self._orgs.signer(org)
+        key_id = key_id_of(signer.verification_method)
+        check_quota(
+            self._session,
+            org_id,
+            len(drafts),
+            limit=self._registry.settings.max_credentials_per_org_per_day,
+            now=now,
+        )
         slots = allocate_many(self._lists, self._session, org, len(drafts))
         failures: dict[int, list[str]] = {}
         items: list[IssuedItem] = []
@@ -245,6 +255,7 @@ class IssuanceService(CredentialReader):
                     now,
                     lookup=self.lookup,
                     default_lang=self._registry.settings.default_lang,
+                    key_id=key_id,
                 )
             )
             if progress is not None:

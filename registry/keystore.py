@@ -5,7 +5,9 @@ Seeds are sealed exactly as :class:`keys.store.FileKeyStore` seals them (``keys.
 to controller, key id and public key), so a row copied to another controller, or a public key
 edited in the database, does not open. The store works inside the caller's transaction and never
 commits; writers of one controller are serialised by :func:`registry.locks.transaction_lock`.
-Seeds are never logged, returned or shown by ``repr``.
+Seeds are never logged, returned or shown by ``repr``. A key marked ``compromised``
+(:meth:`DbKeyStore.mark_compromised`, catalogue J13) is left out of :meth:`DbKeyStore.list`, so it
+neither signs nor appears in a DID document again; its row stays (key ids are never reused).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Callable
 from datetime import datetime
+from typing import Final
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -23,7 +26,15 @@ from keys.store import KeyRecord, KeyStoreBase, MasterSecret, next_key_id, open_
 from registry.locks import transaction_lock
 from registry.models import SigningKeyRecord
 
-__all__ = ["DbKeyStore"]
+__all__ = ["COMPROMISED", "DbKeyStore", "key_id_of"]
+
+COMPROMISED: Final = "compromised"
+"""Status of a key marked compromised: never signs, never published again (catalogue J13)."""
+
+
+def key_id_of(verification_method: str) -> str:
+    """The key id (``key-N``) of a verification method ``did:web:…#key-N``."""
+    return verification_method.rsplit("#", 1)[-1]
 
 
 class DbKeyStore(KeyStoreBase):
@@ -53,8 +64,41 @@ class DbKeyStore(KeyStoreBase):
         return "DbKeyStore(<signing_keys>)"
 
     def list(self, controller: str | None = None) -> builtins.list[KeyRecord]:
-        """Return the records of ``controller`` (or of every controller), oldest first."""
-        return [_to_record(row) for row in self._rows(controller)]
+        """Return the records of ``controller`` (or of every controller), oldest first.
+
+        Compromised keys are left out: they never sign and are never published again.
+        """
+        return [_to_record(row) for row in self._rows(controller) if row.status != COMPROMISED]
+
+    def statuses(self, controller: str) -> builtins.list[tuple[str, str]]:
+        """``(key_id, status)`` of every key of ``controller``, compromised ones too, oldest
+        first."""
+        return [(row.key_id, row.status) for row in self._rows(controller)]
+
+    def mark_compromised(self, controller: str, key_id: str) -> str:
+        """Mark ``key_id`` of ``controller`` compromised; return the status it had.
+
+        The caller rotates to a fresh key when the key was ``active`` (the controller has no
+        active key until then).
+
+        Raises:
+            KeyNotFoundError: If the controller has no such key.
+        """
+        transaction_lock(self._session, f"keys:{controller}")
+        row = self._session.exec(
+            select(SigningKeyRecord)
+            .where(SigningKeyRecord.controller == controller)
+            .where(SigningKeyRecord.key_id == key_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).first()
+        if row is None:
+            raise KeyNotFoundError(f"{controller} has no key {key_id!r:.40}")
+        previous = row.status
+        row.status = COMPROMISED
+        self._session.add(row)
+        self._session.flush()
+        return previous
 
     def controllers(self) -> builtins.list[str]:
         """Return every controller that has keys, sorted."""
@@ -74,7 +118,7 @@ class DbKeyStore(KeyStoreBase):
             select(SigningKeyRecord).order_by(col(SigningKeyRecord.id)).limit(1)
         ).first()
         if first is not None:
-            open_record(self._master, _to_record(first))
+            open_record(self._master, _to_record(first, compromised_ok=True))
 
     def _add(self, controller: str, seed: bytes, *, first: bool | None) -> KeyRecord:
         """Seal ``seed`` as the new active key of ``controller``, retiring the previous one.
@@ -122,8 +166,10 @@ class DbKeyStore(KeyStoreBase):
         return record
 
 
-def _to_record(row: SigningKeyRecord) -> KeyRecord:
+def _to_record(row: SigningKeyRecord, *, compromised_ok: bool = False) -> KeyRecord:
     status = row.status
+    if compromised_ok and status == COMPROMISED:
+        status = "retired"  # only to check that the master secret opens it
     if status not in ("active", "retired"):
         raise KeyStoreError(f"key {row.key_id} of {row.controller} has an unknown status")
     return KeyRecord(

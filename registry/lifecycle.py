@@ -15,7 +15,10 @@ A re-issue takes the stored signed document, drops its proof, changes only what 
 changes, and signs it with the organisation's current key; the earlier bytes go to
 ``credential_versions``. Every action locks the credential's row first, then its status list,
 and appends one audit entry (``credential.<action>``, the reason, never personal data). Another
-organisation's credential is reported as not found.
+organisation's credential is reported as not found. A status list that cannot be signed never
+holds a change back: the bit commits and its publication stays pending until a later attempt
+signs it (catalogue J9, :mod:`registry._status_lists`); every action first retries the
+organisation's pending lists.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from issuer import sign_credential
 from registry.audit import AuditLog
 from registry.context import Registry
 from registry.errors import CredentialNotFoundError, InvalidStateError
+from registry.keystore import key_id_of
 from registry.models import CredentialRecord, CredentialVersionRecord, OrganisationRecord
 from registry.orgs import OrganisationService, check_text
 from registry.status import StatusListService
@@ -70,6 +74,7 @@ class LifecycleService:
         record = self._locked(org, credential_id)
         if record.status == "revoked":
             raise InvalidStateError("the credential is already revoked (revocation is final)")
+        self._lists.publish_pending(org)
         self._lists.set_bit(record.status_list_id, record.status_index, True)
         return self._finish(org, record, "revoke", actor, status="revoked", reason=reason)
 
@@ -89,6 +94,7 @@ class LifecycleService:
             raise InvalidStateError(
                 f"only an active credential can be suspended; it is {record.status}"
             )
+        self._lists.publish_pending(org)
         self._lists.set_bit(record.status_list_id, record.status_index, True)
         return self._finish(org, record, "suspend", actor, status="suspended", reason=reason)
 
@@ -111,6 +117,7 @@ class LifecycleService:
         until = document.get("validUntil")
         if isinstance(until, str) and parse_datetime_stamp(until) <= valid_from:
             raise InvalidStateError(f"the credential expired on {until}; it cannot be reinstated")
+        self._lists.publish_pending(org)
         self._archive(record)
         status_list, index = self._lists.allocate(org)
         if status_list.id is None:
@@ -236,6 +243,7 @@ class LifecycleService:
         signer = self._orgs.signer(org)
         signed = sign_credential(self._registry.processor, document, signer, created=valid_from)
         record.signed_bytes = signed.signed_bytes
+        record.key_id = key_id_of(signer.verification_method)
         record.valid_from = valid_from
         record.version += 1
 

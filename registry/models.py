@@ -98,7 +98,7 @@ class SigningKeyRecord(SQLModel, table=True):
     public_key_multibase: str = Field(max_length=64)
     encrypted_seed: bytes = Field(sa_type=sa.LargeBinary)
     status: str = Field(max_length=16)
-    """``active`` or ``retired``."""
+    """``active``, ``retired`` (still published) or ``compromised`` (never published again)."""
     created_at: datetime = _when()
 
 
@@ -120,6 +120,8 @@ class StatusListRecord(SQLModel, table=True):
     allocated_count: int = 0
     version: int = 0
     """Bumped on every bit change; the signed list is re-signed for each version."""
+    signed_version: int = 0
+    """The ``version`` that ``signed_bytes`` shows; lower while a publication is pending."""
     signed_bytes: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
     etag: str | None = Field(default=None, max_length=80)
     updated_at: datetime = _when()
@@ -155,6 +157,8 @@ class CredentialRecord(SQLModel, table=True):
     version: int = 1
     signed_bytes: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
     """Exactly the bytes that were signed and returned; None once erased."""
+    key_id: str | None = Field(default=None, max_length=32, index=True)
+    """The organisation's key (``key-N``) whose proof the current copy carries."""
     hidden: bool = False
     """The holder hid the public page (the credential keeps verifying elsewhere)."""
     erased_at: datetime | None = _when(default=None)
@@ -206,4 +210,4 @@ class IdempotencyRecord(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     status_code: int
     response: bytes = Field(sa_type=sa.LargeBinary)
-    created_at: datetime = _when()
+    created_at: datetime = _when(index=True)

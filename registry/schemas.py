@@ -28,6 +28,7 @@ __all__ = [
     "CredentialSummary",
     "EvidenceIn",
     "RecipientIn",
+    "SearchBody",
     "SearchFilters",
     "decode_credential",
     "duplicate_key",
@@ -199,6 +200,26 @@ class SearchFilters(msgspec.Struct, frozen=True, kw_only=True):
     valid: bool | None = None
 
 
+class SearchBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The JSON body of ``POST /api/v1/credentials/search``: the filters of
+    ``GET /api/v1/credentials``, so a recipient's address never appears in a URL or access log.
+    """
+
+    achievement: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    status: Annotated[str, msgspec.Meta(max_length=16)] | None = None
+    recipient: Annotated[str, msgspec.Meta(max_length=254)] | None = None
+    """The recipient's e-mail address (compared by its keyed hash)."""
+    issued_from: Annotated[str, msgspec.Meta(max_length=40)] | None = msgspec.field(
+        default=None, name="issuedFrom"
+    )
+    issued_until: Annotated[str, msgspec.Meta(max_length=40)] | None = msgspec.field(
+        default=None, name="issuedUntil"
+    )
+    valid: bool | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=100)] = 20
+    offset: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] = 0
+
+
 class _Out(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
     """Response types: camelCase on the wire."""
 
@@ -211,12 +232,27 @@ class CredentialLinks(_Out, frozen=True):
         public: The credential's id, its public URL (content negotiated).
         status: The Bitstring Status List credential that holds its revocation bit.
         json: The public signed credential as a JSON download.
+        page: The public page people open (the same URL as ``public``, for a browser).
+        holder: The holder's private link to hide or show the public page (share it with the
+            holder only).
+        badge_png: The baked badge image (PNG).
+        badge_svg: The baked badge image (SVG).
+        qr_png: A QR code of the public page (PNG).
+        qr_svg: A QR code of the public page (SVG).
+        linkedin: LinkedIn's "Add to profile" link for the holder, when the credential is known.
     """
 
     self_: str = msgspec.field(name="self")
     public: str
     status: str | None
     json: str
+    page: str | None = None
+    holder: str | None = None
+    badge_png: str | None = None
+    badge_svg: str | None = None
+    qr_png: str | None = None
+    qr_svg: str | None = None
+    linkedin: str | None = None
 
 
 class CredentialSummary(_Out, frozen=True):

@@ -28,11 +28,16 @@ from registry._bitstring import (
 from registry._status_check import MAX_ENTRIES, REVOKED, RegistryStatusChecker
 from registry._status_lists import (
     LIST_CONTEXT,
+    PENDING,
+    PUBLISHED,
     PURPOSES,
     REVOCATION,
+    RepublishReport,
     StatusListService,
     etag_of,
     list_path,
+    republish,
+    republish_lagging,
 )
 
 __all__ = [
@@ -40,6 +45,8 @@ __all__ = [
     "MAX_DECODED_BYTES",
     "MAX_ENTRIES",
     "MIN_LIST_BYTES",
+    "PENDING",
+    "PUBLISHED",
     "PURPOSES",
     "REVOCATION",
     "REVOKED",
@@ -47,6 +54,7 @@ __all__ = [
     "BitstringError",
     "BitstringLengthError",
     "RegistryStatusChecker",
+    "RepublishReport",
     "StatusListService",
     "decode_bitstring",
     "encode_bitstring",
@@ -55,5 +63,7 @@ __all__ = [
     "list_path",
     "new_bitstring",
     "pick_clear_bit",
+    "republish",
+    "republish_lagging",
     "set_bit",
 ]

@@ -1,6 +1,11 @@
 """Registry fixtures: every test that takes ``engine`` runs on SQLite, and on PostgreSQL too
 when ``LEVERUP_TEST_DATABASE_URL`` is set (CI sets it; each PostgreSQL test works in a fresh
-schema that is dropped afterwards)."""
+schema that is dropped afterwards).
+
+The API fixtures ``registry`` (over a fresh database), ``org`` (the issuing organisation),
+``tokens`` (one of each role) and ``client`` (of the credentials app) are here; a module that
+needs another registry (a clock, a smaller batch limit ...) overrides ``registry`` only, and
+the others follow it."""
 
 from __future__ import annotations
 
@@ -8,12 +13,18 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from issuance_support import Tokens, make_credentials_app, new_org
+from litestar.testing import TestClient
+from registry_support import make_registry
 from sqlalchemy.engine import Engine
 
+from registry.context import Registry
 from registry.db import create_db_engine, migrate
+from registry.models import OrganisationRecord
 
 PG_URL = os.environ.get("LEVERUP_TEST_DATABASE_URL")
 
@@ -61,3 +72,28 @@ def engine(request: pytest.FixtureRequest, database_url: str) -> Iterator[Engine
 
 def table_names(engine: Engine) -> set[str]:
     return set(sa.inspect(engine).get_table_names())
+
+
+@pytest.fixture
+def registry(engine: Engine) -> Registry:
+    """A registry over a fresh database."""
+    return make_registry(engine)
+
+
+@pytest.fixture
+def org(registry: Registry) -> OrganisationRecord:
+    """The issuing organisation."""
+    return new_org(registry)
+
+
+@pytest.fixture
+def tokens(registry: Registry, org: OrganisationRecord) -> Tokens:
+    """A token of each role of the organisation."""
+    return Tokens.of(registry, org)
+
+
+@pytest.fixture
+def client(registry: Registry) -> Iterator[TestClient[Any]]:
+    """A client of the credentials app."""
+    with TestClient(make_credentials_app(registry)) as test_client:
+        yield test_client

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,8 +11,6 @@ from issuance_support import (
     Tokens,
     competence_body,
     counts,
-    make_credentials_app,
-    new_org,
     stored,
 )
 from litestar.testing import TestClient
@@ -22,7 +19,6 @@ from sqlalchemy.engine import Engine
 
 from registry.context import Registry
 from registry.http_credentials import BATCH_MAX_BODY_BYTES
-from registry.models import OrganisationRecord
 
 PATH = "/api/v1/credentials/batch"
 CSV = (
@@ -36,25 +32,6 @@ CSV = (
 def registry(engine: Engine) -> Registry:
     """A registry over a fresh database; batches of at most 5 items."""
     return make_registry(engine, max_batch_items=5)
-
-
-@pytest.fixture
-def org(registry: Registry) -> OrganisationRecord:
-    """The issuing organisation."""
-    return new_org(registry)
-
-
-@pytest.fixture
-def tokens(registry: Registry, org: OrganisationRecord) -> Tokens:
-    """A token of each role of the organisation."""
-    return Tokens.of(registry, org)
-
-
-@pytest.fixture
-def client(registry: Registry) -> Iterator[TestClient[Any]]:
-    """A client of the credentials app."""
-    with TestClient(make_credentials_app(registry)) as test_client:
-        yield test_client
 
 
 def _items(size: int) -> list[dict[str, Any]]:

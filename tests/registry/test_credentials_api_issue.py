@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from issuance_support import (
     PROBLEM,
     Counts,
@@ -16,13 +14,12 @@ from issuance_support import (
     fail_statements,
     inserts_into,
     issue_assessor_badge,
-    make_credentials_app,
     new_org,
     registry_verifier,
     stored,
 )
 from litestar.testing import TestClient
-from registry_support import bearer, make_registry
+from registry_support import bearer
 from sqlalchemy.engine import Engine
 
 from registry.context import Registry
@@ -30,31 +27,6 @@ from registry.http_credentials import ISSUE_MAX_BODY_BYTES
 from registry.models import OrganisationRecord
 
 PATH = "/api/v1/credentials"
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry over a fresh database."""
-    return make_registry(engine)
-
-
-@pytest.fixture
-def org(registry: Registry) -> OrganisationRecord:
-    """The issuing organisation."""
-    return new_org(registry)
-
-
-@pytest.fixture
-def tokens(registry: Registry, org: OrganisationRecord) -> Tokens:
-    """A token of each role of the organisation."""
-    return Tokens.of(registry, org)
-
-
-@pytest.fixture
-def client(registry: Registry) -> Iterator[TestClient[Any]]:
-    """A client of the credentials app."""
-    with TestClient(make_credentials_app(registry)) as test_client:
-        yield test_client
 
 
 def _problem(response: Any, status: int, slug: str) -> dict[str, Any]:
@@ -98,13 +70,36 @@ class TestIssue:
         body = response.json()
         uuid = body["credential"]["id"].rsplit("/", 1)[1]
         base = registry.base_url
-        assert body["links"] == {
+        links = dict(body["links"])
+        public = f"{base}/credentials/{uuid}"
+        assert {key: links.pop(key) for key in ("self", "public", "status", "json")} == {
             "self": f"{base}/api/v1/credentials/{uuid}",
-            "public": f"{base}/credentials/{uuid}",
+            "public": public,
             "status": f"{base}/orgs/{org.slug}/status/revocation/1",
-            "json": f"{base}/credentials/{uuid}.json",
+            "json": f"{public}.json",
+        }
+        assert links.pop("holder").startswith(f"{public}/holder?key=")
+        assert links.pop("linkedin").startswith("https://www.linkedin.com/profile/add?")
+        assert links == {
+            "page": public,
+            "badgePng": f"{public}/badge.png",
+            "badgeSvg": f"{public}/badge.svg",
+            "qrPng": f"{public}/qr.png",
+            "qrSvg": f"{public}/qr.svg",
         }
         assert response.headers["location"] == body["links"]["self"]
+
+    def test_holder_link_is_not_shown_to_viewers(
+        self, client: TestClient[Any], tokens: Tokens
+    ) -> None:
+        """The holder link can hide the page: read-only tokens never see it."""
+        issued = _post(client, tokens.assessor, competence_body()).json()
+        uuid = issued["credential"]["id"].rsplit("/", 1)[1]
+        url = f"/api/v1/credentials/{uuid}"
+        as_viewer = client.get(url, headers={"Authorization": f"Bearer {tokens.viewer}"})
+        as_assessor = client.get(url, headers={"Authorization": f"Bearer {tokens.assessor}"})
+        assert as_viewer.json()["links"]["holder"] is None
+        assert as_assessor.json()["links"]["holder"] == issued["links"]["holder"]
 
     def test_issued_credential_verifies(
         self, client: TestClient[Any], registry: Registry, tokens: Tokens

@@ -14,14 +14,20 @@ from issuance_support import (
     competence_body,
     make_credentials_app,
     new_org,
+    registry_verifier,
     role_body,
     stored,
 )
+from litestar import Litestar
 from litestar.testing import TestClient
 from registry_support import ACTOR, FrozenClock, bearer, make_registry, scope
 from sqlalchemy.engine import Engine
 
+from app import public
+from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
+from registry import http_credentials
 from registry.context import Registry
+from registry.deps import registry_dependencies
 from registry.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord
 
@@ -57,6 +63,23 @@ def tokens(registry: Registry, org: OrganisationRecord) -> Tokens:
 def client(registry: Registry) -> Iterator[TestClient[Any]]:
     """A client of the credentials app."""
     with TestClient(make_credentials_app(registry)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def public_client(registry: Registry) -> Iterator[TestClient[Any]]:
+    """A client of the credentials routes and the public site (app.public), as app/asgi.py
+    mounts them."""
+    site = public.PublicSite(registry, registry_verifier(registry))
+    app = Litestar(
+        route_handlers=[*public.ROUTES, *http_credentials.ROUTES],
+        dependencies={**registry_dependencies(registry), **public.site_dependencies(site)},
+        template_config=public.template_config(),
+        plugins=[problem_plugin()],
+        exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
+        debug=False,
+    )
+    with TestClient(app) as test_client:
         yield test_client
 
 
@@ -252,16 +275,22 @@ class TestPublic:
             ("application/vc+ld+json", "application/vc+ld+json"),
             ("application/ld+json", "application/ld+json"),
             ("application/json", "application/json"),
-            ("text/html,application/xhtml+xml,*/*;q=0.8", "application/json"),
+            ("*/*", "application/json"),
         ],
-        ids=["vc", "ld", "json", "browser"],
+        ids=["vc", "ld", "json", "any"],
     )
     def test_signed_bytes_exactly_as_stored(
-        self, client: TestClient[Any], registry: Registry, tokens: Tokens, accept: str, media: str
+        self,
+        client: TestClient[Any],
+        public_client: TestClient[Any],
+        registry: Registry,
+        tokens: Tokens,
+        accept: str,
+        media: str,
     ) -> None:
         """Anyone gets the stored bytes unchanged, in the negotiated media type."""
         uuid = _issue(client, tokens.assessor)
-        response = client.get(f"/credentials/{uuid}", headers={"Accept": accept})
+        response = public_client.get(f"/credentials/{uuid}", headers={"Accept": accept})
         assert response.status_code == 200
         assert response.content == _signed(registry, uuid)
         assert response.headers["content-type"].startswith(media)
@@ -269,49 +298,78 @@ class TestPublic:
         assert response.headers["access-control-allow-origin"] == "*"
 
     def test_json_download(
-        self, client: TestClient[Any], registry: Registry, tokens: Tokens
+        self,
+        client: TestClient[Any],
+        public_client: TestClient[Any],
+        registry: Registry,
+        tokens: Tokens,
     ) -> None:
         """/credentials/{uuid}.json is always the JSON bytes."""
         uuid = _issue(client, tokens.assessor)
-        response = client.get(f"/credentials/{uuid}.json", headers={"Accept": "text/html"})
+        response = public_client.get(f"/credentials/{uuid}.json", headers={"Accept": "text/html"})
         assert response.content == _signed(registry, uuid)
         assert response.headers["content-type"].startswith("application/json")
         assert f'filename="{uuid}.json"' in response.headers["content-disposition"]
 
-    def test_unacceptable_type_is_406(self, client: TestClient[Any], tokens: Tokens) -> None:
-        """Only JSON types exist for now."""
+    def test_browser_gets_the_page(
+        self, client: TestClient[Any], public_client: TestClient[Any], tokens: Tokens
+    ) -> None:
+        """A browser (text/html preferred) gets the human page, no longer the JSON."""
         uuid = _issue(client, tokens.assessor)
-        response = client.get(f"/credentials/{uuid}", headers={"Accept": "image/png"})
+        response = public_client.get(
+            f"/credentials/{uuid}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+        )
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+        assert '<section id="verdict" data-verdict="valid"' in response.text
+
+    def test_unacceptable_type_is_406(
+        self, client: TestClient[Any], public_client: TestClient[Any], tokens: Tokens
+    ) -> None:
+        """Neither JSON nor HTML: 406."""
+        uuid = _issue(client, tokens.assessor)
+        response = public_client.get(f"/credentials/{uuid}", headers={"Accept": "image/png"})
         _problem(response, 406, "not-acceptable")
 
-    def test_etag_revalidation(self, client: TestClient[Any], tokens: Tokens) -> None:
+    def test_etag_revalidation(
+        self, client: TestClient[Any], public_client: TestClient[Any], tokens: Tokens
+    ) -> None:
         """A matching If-None-Match gets 304 without a body."""
         uuid = _issue(client, tokens.assessor)
-        etag = client.get(f"/credentials/{uuid}").headers["etag"]
-        response = client.get(f"/credentials/{uuid}", headers={"If-None-Match": etag})
+        etag = public_client.get(f"/credentials/{uuid}").headers["etag"]
+        response = public_client.get(f"/credentials/{uuid}", headers={"If-None-Match": etag})
         assert response.status_code == 304
         assert response.content == b""
 
-    def test_unknown_is_404(self, client: TestClient[Any]) -> None:
+    def test_unknown_is_404(self, client: TestClient[Any], public_client: TestClient[Any]) -> None:
         """An unknown or malformed id: 404."""
         _problem(
-            client.get("/credentials/7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+            public_client.get("/credentials/7c9e6679-7425-40de-944b-e07fc1f90ae7"),
             404,
             "credential-not-found",
         )
-        _problem(client.get("/credentials/not-a-uuid"), 404, "credential-not-found")
+        _problem(public_client.get("/credentials/not-a-uuid"), 404, "credential-not-found")
 
     def test_erased_is_404(
-        self, client: TestClient[Any], registry: Registry, tokens: Tokens, org: OrganisationRecord
+        self,
+        client: TestClient[Any],
+        public_client: TestClient[Any],
+        registry: Registry,
+        tokens: Tokens,
+        org: OrganisationRecord,
     ) -> None:
         """An erased credential is gone from the public URL."""
         uuid = _issue(client, tokens.assessor)
         with scope(registry) as session:
             LifecycleService(registry, session).erase(org, uuid, actor=ACTOR)
-        _problem(client.get(f"/credentials/{uuid}"), 404, "credential-not-found")
+        _problem(public_client.get(f"/credentials/{uuid}"), 404, "credential-not-found")
 
     def test_hidden_is_404(
-        self, client: TestClient[Any], registry: Registry, tokens: Tokens
+        self,
+        client: TestClient[Any],
+        public_client: TestClient[Any],
+        registry: Registry,
+        tokens: Tokens,
     ) -> None:
         """A credential its holder hid is not served publicly."""
         uuid = _issue(client, tokens.assessor)
@@ -320,16 +378,21 @@ class TestPublic:
             assert record is not None
             record.hidden = True
             session.add(record)
-        _problem(client.get(f"/credentials/{uuid}"), 404, "credential-not-found")
+        _problem(public_client.get(f"/credentials/{uuid}"), 404, "credential-not-found")
 
     def test_revoked_is_still_served(
-        self, client: TestClient[Any], registry: Registry, tokens: Tokens, org: OrganisationRecord
+        self,
+        client: TestClient[Any],
+        public_client: TestClient[Any],
+        registry: Registry,
+        tokens: Tokens,
+        org: OrganisationRecord,
     ) -> None:
         """Revocation is told by the status list; the bytes stay available to verifiers."""
         uuid = _issue(client, tokens.assessor)
         with scope(registry) as session:
             LifecycleService(registry, session).revoke(org, uuid, reason="error", actor=ACTOR)
-        response = client.get(f"/credentials/{uuid}")
+        response = public_client.get(f"/credentials/{uuid}")
         assert response.status_code == 200
         assert json.loads(response.content)["id"].endswith(uuid)
 

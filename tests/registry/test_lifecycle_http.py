@@ -85,14 +85,16 @@ class TestRevokeEndpoint:
     def test_admin_revokes_and_gets_the_new_state(
         self, registry: Registry, world: World, client: TestClient[Any]
     ) -> None:
-        """200 {"id","status":"revoked","credential","links"}; credential = stored bytes."""
+        """200 {"id","status":"revoked","publication","credential","links"}; credential =
+        stored bytes; the list was re-signed, so publication is "published"."""
         response = client.post(
             world.path + "/revoke", json={"reason": "forged evidence"}, headers=bearer(world.admin)
         )
         assert response.status_code == 200, response.text
         body = response.json()
-        assert list(body) == ["id", "status", "credential", "links"]
+        assert list(body) == ["id", "status", "publication", "credential", "links"]
         assert body["id"] == world.credential.id and body["status"] == "revoked"
+        assert body["publication"] == "published"
         stored = _stored(registry, world.credential.id)
         assert stored.signed_bytes is not None
         assert stored.signed_bytes in response.content  # spliced, not re-encoded
