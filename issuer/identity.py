@@ -1,16 +1,17 @@
-"""Recipient identifiers: the e-mail address never appears in clear (OB 3.0 IdentityHash)."""
+"""Recipient identifiers: the e-mail address never appears in clear (OB 3.0 IdentityHash).
+
+:func:`normalise_email` lives in :mod:`common.identity` (the verifier's recipient check applies
+the same rule) and is re-exported here.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 
+from common.identity import normalise_email
+
 __all__ = ["hashed_email_identifier", "identity_hash", "normalise_email", "plain_name_identifier"]
-
-
-def normalise_email(email: str) -> str:
-    """Trim and lower-case an e-mail address (the issuer-side convention before hashing)."""
-    return email.strip().lower()
 
 
 def identity_hash(identifier: str, salt: str) -> str:

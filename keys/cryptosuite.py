@@ -5,7 +5,10 @@ SHA-256(RDFC-1.0(proofConfig)) ‖ SHA-256(RDFC-1.0(document without proof)); th
 ``"z" + base58btc(Ed25519(hashData))``.
 
 Verify recomputes the same from the *received* document (never a re-serialised copy) and raises
-:class:`ProofError` with a W3C error code on any failure: a bad proof is never "valid".
+:class:`ProofError` with a W3C error code on any failure: a bad proof is never "valid". The
+steps that do not depend on the proof type (:func:`check_proof_members`,
+:func:`proof_signature`, :func:`verify_signature_of`, :func:`hash_data`) also serve the legacy
+``Ed25519Signature2020`` suite (:mod:`keys.ed25519_signature_2020`).
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ __all__ = [
     "PROOF_PURPOSE",
     "PROOF_TYPE",
     "ProofError",
+    "check_proof_members",
     "create_proof",
     "hash_data",
     "proof_options",
+    "proof_signature",
     "sign_document",
     "verify_proof",
+    "verify_signature_of",
 ]
 
 PROOF_TYPE: Final = "DataIntegrityProof"
@@ -54,6 +60,7 @@ _PROOF_MEMBERS = frozenset(
         "@context",
     }
 )
+_SIGNATURE_LENGTH: Final = 64
 
 
 class ProofError(Exception):
@@ -156,24 +163,30 @@ def sign_document(
     return {**document, "proof": [proof]}
 
 
-def _check_proof_shape(proof: Mapping[str, Any]) -> bytes:
-    """Validate a proof's members before any canonicalization; return the signature bytes."""
+def check_proof_members(
+    proof: Mapping[str, Any], *, proof_type: str, members: frozenset[str]
+) -> None:
+    """The checks every Ed25519 proof suite makes before any canonicalization.
+
+    ``type``, ``verificationMethod`` and ``proofPurpose`` are strings, the type is
+    ``proof_type``, the purpose is ``assertionMethod``, no member lies outside ``members`` (the
+    ones the suite's context defines: any other would not be signed), ``created`` and
+    ``expires`` are dateTimeStamps.
+
+    Raises:
+        ProofError: With the W3C code of the first failure.
+    """
     for member in ("type", "verificationMethod", "proofPurpose"):
         if not isinstance(proof.get(member), str):
             raise ProofError("PROOF_VERIFICATION_ERROR", f"proof has no {member}")
-    if proof["type"] != PROOF_TYPE:
+    if proof["type"] != proof_type:
         raise ProofError("PROOF_VERIFICATION_ERROR", f"unsupported proof type {proof['type']!r}")
-    if proof.get("cryptosuite") != CRYPTOSUITE:
-        raise ProofError(
-            "PROOF_VERIFICATION_ERROR",
-            f"unsupported cryptosuite {proof.get('cryptosuite')!r} (expected {CRYPTOSUITE})",
-        )
     if proof["proofPurpose"] != PROOF_PURPOSE:
         raise ProofError(
             "PROOF_VERIFICATION_ERROR",
             f"proof purpose is {proof['proofPurpose']!r}, not {PROOF_PURPOSE}",
         )
-    unknown = sorted(set(proof) - _PROOF_MEMBERS)
+    unknown = sorted(set(proof) - members)
     if unknown:
         raise ProofError(
             "DATA_LOSS_DETECTION_ERROR", f"proof has members outside the signed data: {unknown}"
@@ -182,10 +195,16 @@ def _check_proof_shape(proof: Mapping[str, Any]) -> bytes:
         if member in proof:
             try:
                 parse_datetime_stamp(proof[member])
-            except ValueError as exc:
+            except (TypeError, ValueError) as exc:
                 raise ProofError("MALFORMED_VALUE_ERROR", f"proof {member}: {exc}") from exc
-    if "nonce" in proof and not isinstance(proof["nonce"], str):
-        raise ProofError("MALFORMED_VALUE_ERROR", "proof nonce must be a string")
+
+
+def proof_signature(proof: Mapping[str, Any]) -> bytes:
+    """The 64-byte signature of a ``proofValue`` (``"z"`` + base58btc).
+
+    Raises:
+        ProofError: ``PROOF_VERIFICATION_ERROR`` if it is not exactly that.
+    """
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
         raise ProofError(
@@ -195,11 +214,61 @@ def _check_proof_shape(proof: Mapping[str, Any]) -> bytes:
         signature = base58.b58decode(value[1:])
     except ValueError as exc:
         raise ProofError("PROOF_VERIFICATION_ERROR", "proofValue is not valid base58btc") from exc
-    if len(signature) != 64:
+    if len(signature) != _SIGNATURE_LENGTH:
         raise ProofError(
-            "PROOF_VERIFICATION_ERROR", f"proofValue decodes to {len(signature)} bytes, not 64"
+            "PROOF_VERIFICATION_ERROR",
+            f"proofValue decodes to {len(signature)} bytes, not {_SIGNATURE_LENGTH}",
         )
     return signature
+
+
+def verify_signature_of(
+    processor: JsonLdProcessor,
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    *,
+    signature: bytes,
+    public_key: bytes,
+) -> None:
+    """Check ``signature`` over the hashData of ``document`` and its ``proof``'s configuration.
+
+    proofConfig is the proof without ``proofValue``, with the document's ``@context``; the
+    document is taken without its ``proof`` member (the *received* one, never a re-serialised
+    copy).
+
+    Raises:
+        ProofError: ``DATA_LOSS_DETECTION_ERROR`` if the proof carries another ``@context``;
+            a canonicalization failure (:func:`hash_data`); ``CRYPTOGRAPHIC_SECURITY_ERROR``
+            if the signature does not match.
+    """
+    unsecured = {key: value for key, value in document.items() if key != "proof"}
+    context = document.get("@context")
+    if "@context" in proof and proof["@context"] != context:
+        # VC-DI: the proof configuration is signed with the document's @context; a proof
+        # carrying another one would have an unsigned, freely editable member.
+        raise ProofError(
+            "DATA_LOSS_DETECTION_ERROR", "the proof's @context differs from the document's"
+        )
+    config = {key: value for key, value in proof.items() if key != "proofValue"}
+    config["@context"] = context
+    data = hash_data(processor, unsecured, config)
+    try:
+        verify_signature(public_key, signature, data)
+    except InvalidSignatureError as exc:
+        raise ProofError("CRYPTOGRAPHIC_SECURITY_ERROR", "signature does not match") from exc
+
+
+def _check_proof_shape(proof: Mapping[str, Any]) -> bytes:
+    """Validate a proof's members before any canonicalization; return the signature bytes."""
+    check_proof_members(proof, proof_type=PROOF_TYPE, members=_PROOF_MEMBERS)
+    if proof.get("cryptosuite") != CRYPTOSUITE:
+        raise ProofError(
+            "PROOF_VERIFICATION_ERROR",
+            f"unsupported cryptosuite {proof.get('cryptosuite')!r} (expected {CRYPTOSUITE})",
+        )
+    if "nonce" in proof and not isinstance(proof["nonce"], str):
+        raise ProofError("MALFORMED_VALUE_ERROR", "proof nonce must be a string")
+    return proof_signature(proof)
 
 
 def verify_proof(
@@ -217,18 +286,4 @@ def verify_proof(
         ProofError: with the W3C code of the first failure.
     """
     signature = _check_proof_shape(proof)
-    unsecured = {key: value for key, value in document.items() if key != "proof"}
-    context = document.get("@context")
-    if "@context" in proof and proof["@context"] != context:
-        # VC-DI: the proof configuration is signed with the document's @context; a proof
-        # carrying another one would have an unsigned, freely editable member.
-        raise ProofError(
-            "DATA_LOSS_DETECTION_ERROR", "the proof's @context differs from the document's"
-        )
-    config = {key: value for key, value in proof.items() if key != "proofValue"}
-    config["@context"] = context
-    data = hash_data(processor, unsecured, config)
-    try:
-        verify_signature(public_key, signature, data)
-    except InvalidSignatureError as exc:
-        raise ProofError("CRYPTOGRAPHIC_SECURITY_ERROR", "signature does not match") from exc
+    verify_signature_of(processor, document, proof, signature=signature, public_key=public_key)

@@ -13,6 +13,10 @@
 A bad credential is a result, never an exception (see :mod:`verifier.service`).
 """
 
+from verifier.fetch import Fetcher, FetchError, FetchPolicy, HttpFetcher
+from verifier.known_issuers import KnownIssuers
+from verifier.recipient import RecipientCheck, check_recipient, credential_document
+from verifier.remote_status import CompositeStatusChecker, RemoteStatusChecker
 from verifier.report import (
     CHECK_IDS,
     Check,
@@ -32,6 +36,7 @@ from verifier.resolver import (
 )
 from verifier.service import DEFAULT_CLOCK_SKEW, Verifier
 from verifier.status import StatusChecker
+from verifier.web_did import FallbackResolver, WebDidResolver
 
 __all__ = [
     "CHECK_IDS",
@@ -40,14 +45,26 @@ __all__ = [
     "CheckId",
     "CheckStatus",
     "CompositeResolver",
+    "CompositeStatusChecker",
     "CredentialSummary",
     "DidKeyResolver",
+    "FallbackResolver",
+    "FetchError",
+    "FetchPolicy",
+    "Fetcher",
+    "HttpFetcher",
     "KeyResolver",
+    "KnownIssuers",
     "LocalDidWebResolver",
     "Outcome",
     "Problem",
+    "RecipientCheck",
+    "RemoteStatusChecker",
     "ResolutionError",
     "StatusChecker",
     "VerificationReport",
     "Verifier",
+    "WebDidResolver",
+    "check_recipient",
+    "credential_document",
 ]

@@ -1,12 +1,17 @@
-"""The ``context`` and ``type`` checks: is this a VC 2.0 Open Badges 3.0 credential at all?
+"""The ``context`` and ``type`` checks: is this an Open Badges 3.0 credential at all?
 
-``@context`` must be an array of URL strings: the VC 2.0 base context first, an Open Badges 3.0
-context second (``context-3.0.3.json`` is current; 3.0.2 is accepted for older badges; 3.0.1 and
-the unversioned ``context.json`` are VC 1.1-era and refused with VC 2.0), then optionally the OB
-``extensions.json`` or the Data Integrity v2 context. Every entry is compared as an exact string
-and must be one of the pinned documents of the JSON-LD processor (nothing is ever fetched);
-inline context objects are refused (they could redefine terms, set ``@vocab`` or ``@base``, or
-import other documents).
+``@context`` must be an array of URL strings. A VC 2.0 credential has the VC 2.0 base context
+first, an Open Badges 3.0 context second (``context-3.0.3.json`` is current; 3.0.2 is accepted
+for older badges; 3.0.1 and the unversioned ``context.json`` are VC 1.1-era and refused with VC
+2.0), then optionally the OB ``extensions.json`` or the Data Integrity v2 context. A VC 1.1
+credential (1EdTech displayer conformance, ob3-requirements §7) has the VC 1.1 base context
+first, any Open Badges 3.0.x context second, then optionally ``extensions.json``, the
+``Ed25519Signature2020`` suite context, Data Integrity v1 or the status-list v1 context; its
+dates are ``issuanceDate``/``expirationDate`` (:func:`is_vc_v1` tells the later checks).
+
+Every entry is compared as an exact string and must be one of the pinned documents of the
+JSON-LD processor (nothing is ever fetched); inline context objects are refused (they could
+redefine terms, set ``@vocab`` or ``@base``, or import other documents).
 ``https://www.w3.org/ns/credentials/undefined-terms/v2`` is refused even when pinned: it defines
 every undefined term, which would disable the data-loss detection of the proof check.
 """
@@ -26,10 +31,13 @@ __all__ = [
     "EXTRA_CONTEXTS",
     "MAX_CONTEXTS",
     "OB_CONTEXTS",
+    "V1_EXTRA_CONTEXTS",
+    "V1_OB_CONTEXTS",
     "VC_V1_CONTEXT",
     "VC_V2_CONTEXT",
     "check_context",
     "check_type",
+    "is_vc_v1",
 ]
 
 VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
@@ -54,7 +62,19 @@ EXTRA_CONTEXTS: Final = frozenset(
 )
 """Contexts accepted after the OB context (when pinned)."""
 MAX_CONTEXTS: Final = 4
-"""Most ``@context`` entries accepted (base, OB, and the two extras)."""
+"""Most ``@context`` entries accepted with VC 2.0 (base, OB, and the two extras)."""
+V1_OB_CONTEXTS: Final = (*OB_CONTEXTS, *VC1_ONLY_OB_CONTEXTS)
+"""Open Badges 3.0.x contexts accepted as the second entry with VC 1.1."""
+V1_EXTRA_CONTEXTS: Final = frozenset(
+    {
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+        "https://w3id.org/security/suites/ed25519-2020/v1",
+        "https://w3id.org/security/data-integrity/v1",
+        "https://www.w3.org/ns/credentials/status/v1",
+    }
+)
+"""Contexts accepted after the OB context in a VC 1.1 credential (when pinned)."""
+_MAX_V1_CONTEXTS: Final = 2 + len(V1_EXTRA_CONTEXTS)
 _UNDEFINED_TERMS: Final = "https://www.w3.org/ns/credentials/undefined-terms/v2"
 _URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 _CREDENTIAL_TYPES: Final = ("OpenBadgeCredential", "AchievementCredential")
@@ -96,14 +116,13 @@ def check_context(document: dict[str, Any], pinned: Set[str]) -> Check:
                 f"@context entry {index} {quote(entry)} is not a URL",
             )
     first = contexts[0] if contexts else None
+    if first == VC_V1_CONTEXT:
+        return _check_v1(contexts, pinned)
     if first != VC_V2_CONTEXT:
-        if first == VC_V1_CONTEXT:
-            detail = (
-                f"VC 1.1 credentials ({VC_V1_CONTEXT}) are not supported; the first @context "
-                f"entry must be {VC_V2_CONTEXT}"
-            )
-        else:
-            detail = f"the first @context entry must be {VC_V2_CONTEXT}, not {quote(first)}"
+        detail = (
+            f"the first @context entry must be {VC_V2_CONTEXT} (or {VC_V1_CONTEXT} for a VC 1.1 "
+            f"credential), not {quote(first)}"
+        )
         return failed("context", MALFORMED_VALUE_ERROR, detail)
     second = contexts[1] if len(contexts) > 1 else None
     if second in VC1_ONLY_OB_CONTEXTS:
@@ -120,6 +139,54 @@ def check_context(document: dict[str, Any], pinned: Set[str]) -> Check:
             f"the second @context entry must be an Open Badges 3.0 context ({CURRENT_OB_CONTEXT}),"
             f" not {quote(second)}",
         )
+    refused = _check_entries(contexts, pinned, EXTRA_CONTEXTS)
+    if refused is not None:
+        return refused
+    if second == CURRENT_OB_CONTEXT:
+        return passed("context", "VC 2.0 and Open Badges 3.0.3 contexts, all pinned")
+    return passed(
+        "context",
+        f"VC 2.0 and Open Badges context {second} (accepted; {CURRENT_OB_CONTEXT} is current), "
+        "all pinned",
+    )
+
+
+def is_vc_v1(document: Any) -> bool:
+    """Whether ``document`` declares itself a VC 1.1 credential (the VC 1.1 context first).
+
+    Only such documents have their validity read from ``issuanceDate``/``expirationDate``; a
+    VC 2.0 document never does (catalogue G7).
+    """
+    if not isinstance(document, dict):
+        return False
+    contexts = document.get("@context")
+    return isinstance(contexts, list) and bool(contexts) and contexts[0] == VC_V1_CONTEXT
+
+
+def _check_v1(contexts: list[Any], pinned: Set[str]) -> Check:
+    if len(contexts) > _MAX_V1_CONTEXTS:
+        return failed(
+            "context",
+            PARSING_ERROR,
+            f"@context has {len(contexts)} entries; at most {_MAX_V1_CONTEXTS} are accepted in "
+            "a VC 1.1 credential",
+        )
+    second = contexts[1] if len(contexts) > 1 else None
+    if second not in V1_OB_CONTEXTS:
+        return failed(
+            "context",
+            MALFORMED_VALUE_ERROR,
+            "the second @context entry of a VC 1.1 credential must be an Open Badges 3.0 "
+            f"context, not {quote(second)}",
+        )
+    refused = _check_entries(contexts, pinned, V1_EXTRA_CONTEXTS)
+    if refused is not None:
+        return refused
+    return passed("context", f"VC 1.1 and Open Badges context {second}, all pinned")
+
+
+def _check_entries(contexts: list[Any], pinned: Set[str], extras: Set[str]) -> Check | None:
+    """Refuse duplicates, unpinned or undefined-terms contexts, and unexpected extras."""
     seen: set[str] = set()
     for index, entry in enumerate(contexts):
         if entry in seen:
@@ -139,19 +206,13 @@ def check_context(document: dict[str, Any], pinned: Set[str]) -> Check:
                 f"@context entry {quote(entry)} is not one of the pinned contexts (contexts are "
                 "never fetched)",
             )
-        if index > 1 and entry not in EXTRA_CONTEXTS:
+        if index > 1 and entry not in extras:
             return failed(
                 "context",
                 PARSING_ERROR,
                 f"@context entry {quote(entry)} is not accepted in an Open Badges 3.0 credential",
             )
-    if second == CURRENT_OB_CONTEXT:
-        return passed("context", "VC 2.0 and Open Badges 3.0.3 contexts, all pinned")
-    return passed(
-        "context",
-        f"VC 2.0 and Open Badges context {second} (accepted; {CURRENT_OB_CONTEXT} is current), "
-        "all pinned",
-    )
+    return None
 
 
 def check_type(document: dict[str, Any]) -> Check:

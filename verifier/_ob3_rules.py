@@ -2,15 +2,18 @@
 
 In order, the first failure wins:
 
-1. VC 1.1 members (``issuanceDate``, ``expirationDate``) are refused: in a VC 2.0 credential
-   they are undefined terms, and a verifier that mapped them would trust unsigned dates.
-2. The AchievementCredential shape (:mod:`verifier._ob3_shape`).
+1. VC 1.1 members (``issuanceDate``, ``expirationDate``) are refused in a VC 2.0 credential:
+   there they are undefined terms, and a verifier that mapped them would trust unsigned dates.
+   Symmetrically, ``validFrom``/``validUntil`` are refused in a VC 1.1 credential (the VC 1.1
+   context does not define them).
+2. The AchievementCredential shape of the credential's VC version (:mod:`verifier._ob3_shape`).
 3. Identifiers that must be URLs are absolute (credential ``id``, ``issuer.id``,
    ``credentialSubject.id``, ``achievement.id``): with the null base URL of Data Integrity a
    relative id drops its node out of the signed graph (catalogue A6, A7, B8).
 4. ``credentialSubject`` has an ``id`` or at least one ``identifier`` (OB verification step 1).
 5. ``achievement.criteria`` has an ``id`` or a ``narrative`` (1EdTech validator rule).
-6. ``validUntil`` is not earlier than ``validFrom`` (VC DM 2.0 §4.9).
+6. ``validUntil`` is not earlier than ``validFrom`` (VC DM 2.0 §4.9); in VC 1.1,
+   ``expirationDate`` is not earlier than ``issuanceDate``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import re
 from typing import Any, Final
 
 from common.timeutil import parse_datetime_stamp
+from verifier._envelope import is_vc_v1
 from verifier._ob3_shape import check_shape
 from verifier._util import failed, passed, quote
 from verifier.problems import MALFORMED_VALUE_ERROR
@@ -27,6 +31,7 @@ from verifier.report import Check
 __all__ = ["check_schema"]
 
 _LEGACY: Final = {"issuanceDate": "validFrom", "expirationDate": "validUntil"}
+_CURRENT: Final = {current: legacy for legacy, current in _LEGACY.items()}
 _URL: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 
 
@@ -41,17 +46,30 @@ def _get(document: dict[str, Any], *path: str) -> Any:
 
 def check_schema(document: dict[str, Any]) -> Check:
     """Run the ``schema`` check on a parsed credential."""
-    for legacy, current in _LEGACY.items():
-        if legacy in document:
-            return failed(
-                "schema",
-                MALFORMED_VALUE_ERROR,
-                f"{legacy} is a VC 1.1 property; a VC 2.0 credential states {current} instead",
-            )
+    v1 = is_vc_v1(document)
+    if v1:
+        for current, legacy in _CURRENT.items():
+            if current in document:
+                return failed(
+                    "schema",
+                    MALFORMED_VALUE_ERROR,
+                    f"{current} is a VC 2.0 property; a VC 1.1 credential states {legacy} instead",
+                )
+    else:
+        for legacy, current in _LEGACY.items():
+            if legacy in document:
+                return failed(
+                    "schema",
+                    MALFORMED_VALUE_ERROR,
+                    f"{legacy} is a VC 1.1 property; a VC 2.0 credential states {current} instead",
+                )
     error = check_shape(document)
+    version = "VC 1.1 " if v1 else ""
     if error is not None:
         return failed(
-            "schema", MALFORMED_VALUE_ERROR, f"not an OB 3.0 AchievementCredential: {error}"
+            "schema",
+            MALFORMED_VALUE_ERROR,
+            f"not an OB 3.0 {version}AchievementCredential: {error}",
         )
     for path in (
         ("id",),
@@ -80,8 +98,11 @@ def check_schema(document: dict[str, Any]) -> Check:
             MALFORMED_VALUE_ERROR,
             "credentialSubject.achievement.criteria has neither an id nor a narrative",
         )
-    if "validUntil" in document and parse_datetime_stamp(
-        document["validUntil"]
-    ) < parse_datetime_stamp(document["validFrom"]):
-        return failed("schema", MALFORMED_VALUE_ERROR, "validUntil is earlier than validFrom")
-    return passed("schema", "the credential has the shape of an OB 3.0 AchievementCredential")
+    start, end = ("issuanceDate", "expirationDate") if v1 else ("validFrom", "validUntil")
+    if end in document and parse_datetime_stamp(document[end]) < parse_datetime_stamp(
+        document[start]
+    ):
+        return failed("schema", MALFORMED_VALUE_ERROR, f"{end} is earlier than {start}")
+    return passed(
+        "schema", f"the credential has the shape of an OB 3.0 {version}AchievementCredential"
+    )

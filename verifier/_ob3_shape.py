@@ -1,6 +1,8 @@
 """The Open Badges 3.0 AchievementCredential shape, as msgspec Structs.
 
-This mirrors the 1EdTech JSON Schema ``ob_v3p0_achievementcredential_schema.json`` (draft
+This mirrors the 1EdTech JSON Schema ``ob_v3p0_achievementcredential_schema.json`` (and, for
+VC 1.1 credentials, the VC 1.1 branch of ``ob_v3p0_anyachievementcredential_schema.json``:
+``issuanceDate`` required, ``expirationDate``, a closed AchievementSubject) (draft
 2019-09, spec build 1.0.14; the schema files themselves are not shipped: they are not published in
 any package). What it mirrors:
 
@@ -30,7 +32,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, ClassVar, Final, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -38,9 +40,10 @@ from msgspec import UNSET, Meta, UnsetType
 from common.ob3 import ACHIEVEMENT_TYPES, ALIGNMENT_TARGET_TYPES, IDENTIFIER_TYPES, RESULT_TYPES
 from common.timeutil import parse_datetime_stamp
 
-__all__ = ["AchievementCredential", "ShapeError", "check_shape"]
+__all__ = ["AchievementCredential", "AchievementCredentialV1", "ShapeError", "check_shape"]
 
 VC_V2_CONTEXT: Final = "https://www.w3.org/ns/credentials/v2"
+VC_V1_CONTEXT: Final = "https://www.w3.org/2018/credentials/v1"
 _OB_CONTEXT: Final = re.compile(
     r"https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json"
 )
@@ -83,11 +86,11 @@ def _enum_or_ext(member: str, value: str | UnsetType, allowed: frozenset[str]) -
         raise _invalid(member, f"{value[:60]!r} is neither a defined value nor an ext: value")
 
 
-def _contexts(contexts: list[Context]) -> None:
+def _contexts(contexts: list[Context], base: str = VC_V2_CONTEXT) -> None:
     if len(contexts) < 2:
         raise _invalid("@context", "must hold at least 2 entries")
-    if contexts[0] != VC_V2_CONTEXT:
-        raise _invalid("@context", f"entry 0 must be {VC_V2_CONTEXT}")
+    if contexts[0] != base:
+        raise _invalid("@context", f"entry 0 must be {base}")
     second = contexts[1]
     if not isinstance(second, str) or not _OB_CONTEXT.fullmatch(second):
         raise _invalid("@context", "entry 1 must be an Open Badges 3.0 context URL")
@@ -407,19 +410,28 @@ class EndorsementSubject(_Open):
         _contains("type", self.type, "EndorsementSubject")
 
 
-class EndorsementCredential(_Open):
-    """An embedded endorsement (its shape only; endorsements are not verified)."""
+_VC2_DATES: Final = {"validFrom": "valid_from", "validUntil": "valid_until"}
+_VC1_DATES: Final = {"issuanceDate": "issuance_date", "expirationDate": "expiration_date"}
+
+
+class _Credential(_Open):
+    """What every credential shape shares (VC 1.1 and 2.0; achievements and endorsements).
+
+    A subclass adds its subject, issuer and the date members of its VC version, and names in
+    class variables the first ``@context`` entry it requires (``_BASE``), the types of which it
+    needs one (``_KINDS``) and its date members (``_DATES``: JSON name to attribute).
+    """
+
+    _BASE: ClassVar[str] = VC_V2_CONTEXT
+    _KINDS: ClassVar[tuple[str, ...]] = ()
+    _DATES: ClassVar[dict[str, str]] = _VC2_DATES
 
     context: Annotated[list[Context], Meta(min_length=2)] = msgspec.field(name="@context")
-    type: TypeList
     id: str
+    type: TypeList
     name: str
-    credential_subject: EndorsementSubject
-    issuer: Profile
-    valid_from: str
     description: str | UnsetType = UNSET
     awarded_date: str | UnsetType = UNSET
-    valid_until: str | UnsetType = UNSET
     proof: list[Proof] | Proof | UnsetType = UNSET
     credential_schema: list[CredentialSchema] | UnsetType = UNSET
     credential_status: CredentialStatus | UnsetType = UNSET
@@ -427,44 +439,92 @@ class EndorsementCredential(_Open):
     terms_of_use: list[TermsOfUse] | UnsetType = UNSET
 
     def __post_init__(self) -> None:
-        _contexts(self.context)
+        _contexts(self.context, self._BASE)
         _contains("type", self.type, "VerifiableCredential")
-        _contains("type", self.type, "EndorsementCredential")
+        _contains("type", self.type, *self._KINDS)
         _datetime_stamp("awardedDate", self.awarded_date)
-        _datetime_stamp("validFrom", self.valid_from)
-        _datetime_stamp("validUntil", self.valid_until)
+        for member, attribute in self._DATES.items():
+            _datetime_stamp(member, getattr(self, attribute))
 
 
-class AchievementCredential(_Open):
+class EndorsementCredential(_Credential, kw_only=True):
+    """An embedded endorsement (its shape only; endorsements are not verified)."""
+
+    _KINDS = ("EndorsementCredential",)
+
+    credential_subject: EndorsementSubject
+    issuer: Profile
+    valid_from: str
+    valid_until: str | UnsetType = UNSET
+
+
+class AchievementCredential(_Credential, kw_only=True):
     """An OB 3.0 AchievementCredential / OpenBadgeCredential (VC 2.0)."""
 
-    context: Annotated[list[Context], Meta(min_length=2)] = msgspec.field(name="@context")
-    id: str
-    type: TypeList
-    name: str
+    _KINDS = ("AchievementCredential", "OpenBadgeCredential")
+
     credential_subject: AchievementSubject
     issuer: Profile
     valid_from: str
-    description: str | UnsetType = UNSET
     image: Image | UnsetType = UNSET
-    awarded_date: str | UnsetType = UNSET
     endorsement: list[EndorsementCredential] | UnsetType = UNSET
     endorsement_jwt: list[Jws] | UnsetType = UNSET
     evidence: list[Evidence] | UnsetType = UNSET
     valid_until: str | UnsetType = UNSET
-    proof: list[Proof] | Proof | UnsetType = UNSET
-    credential_schema: list[CredentialSchema] | UnsetType = UNSET
-    credential_status: CredentialStatus | UnsetType = UNSET
-    refresh_service: RefreshService | UnsetType = UNSET
-    terms_of_use: list[TermsOfUse] | UnsetType = UNSET
 
-    def __post_init__(self) -> None:
-        _contexts(self.context)
-        _contains("type", self.type, "VerifiableCredential")
-        _contains("type", self.type, "AchievementCredential", "OpenBadgeCredential")
-        _datetime_stamp("awardedDate", self.awarded_date)
-        _datetime_stamp("validFrom", self.valid_from)
-        _datetime_stamp("validUntil", self.valid_until)
+
+class EndorsementCredentialV1(_Credential, kw_only=True):
+    """An embedded VC 1.1 endorsement (``EndorsementCredentialv1p1``; its shape only)."""
+
+    _BASE = VC_V1_CONTEXT
+    _KINDS = ("EndorsementCredential",)
+    _DATES = _VC1_DATES
+
+    credential_subject: EndorsementSubject
+    issuer: ProfileV1
+    issuance_date: str
+    expiration_date: str | UnsetType = UNSET
+
+
+class ProfileV1(Profile):
+    """A Profile in a VC 1.1 credential (``Profilev1p1``: its endorsements are VC 1.1)."""
+
+    # msgspec replaces the inherited field; only the endorsement class differs.
+    endorsement: list[EndorsementCredentialV1] | UnsetType = UNSET  # type: ignore[assignment]
+
+
+class AchievementV1(Achievement):
+    """An Achievement in a VC 1.1 credential (``Achievementv1p1``)."""
+
+    creator: ProfileV1 | UnsetType = UNSET
+    endorsement: list[EndorsementCredentialV1] | UnsetType = UNSET  # type: ignore[assignment]
+
+
+class AchievementSubjectV1(AchievementSubject, forbid_unknown_fields=True):
+    """The subject of a VC 1.1 credential (``AchievementSubjectv1p1``: closed in the schema)."""
+
+    achievement: AchievementV1
+    source: ProfileV1 | UnsetType = UNSET
+
+
+class AchievementCredentialV1(_Credential, kw_only=True):
+    """An OB 3.0 AchievementCredential secured as a VC 1.1 credential (``issuanceDate``).
+
+    Mirrors the VC 1.1 branch of ``ob_v3p0_anyachievementcredential_schema.json``.
+    """
+
+    _BASE = VC_V1_CONTEXT
+    _KINDS = ("AchievementCredential", "OpenBadgeCredential")
+    _DATES = _VC1_DATES
+
+    credential_subject: AchievementSubjectV1
+    issuer: ProfileV1
+    issuance_date: str
+    image: Image | UnsetType = UNSET
+    endorsement: list[EndorsementCredentialV1] | UnsetType = UNSET
+    endorsement_jwt: list[Jws] | UnsetType = UNSET
+    evidence: list[Evidence] | UnsetType = UNSET
+    expiration_date: str | UnsetType = UNSET
 
 
 class ShapeError(msgspec.Struct, frozen=True):
@@ -497,7 +557,10 @@ def _shape_error(exc: msgspec.ValidationError) -> ShapeError:
 
 
 def check_shape(document: Any) -> ShapeError | None:
-    """Check ``document`` against the AchievementCredential shape.
+    """Check ``document`` against the AchievementCredential shape of its VC version.
+
+    A document whose first ``@context`` entry is the VC 1.1 context is checked against the VC
+    1.1 shape (:class:`AchievementCredentialV1`), anything else against the VC 2.0 one.
 
     Args:
         document: A decoded JSON value.
@@ -505,8 +568,11 @@ def check_shape(document: Any) -> ShapeError | None:
     Returns:
         ``None`` if it conforms, else the first error found.
     """
+    contexts = document.get("@context") if isinstance(document, dict) else None
+    v1 = isinstance(contexts, list) and bool(contexts) and contexts[0] == VC_V1_CONTEXT
+    shape: type[_Open] = AchievementCredentialV1 if v1 else AchievementCredential
     try:
-        msgspec.convert(document, AchievementCredential)
+        msgspec.convert(document, shape)
     except msgspec.ValidationError as exc:
         return _shape_error(exc)
     return None

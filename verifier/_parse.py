@@ -19,7 +19,7 @@ from verifier._util import failed, passed, quote
 from verifier.problems import PARSING_ERROR
 from verifier.report import Check
 
-__all__ = ["MAX_INPUT_BYTES", "MAX_JSON_DEPTH", "check_parse"]
+__all__ = ["MAX_INPUT_BYTES", "MAX_JSON_DEPTH", "JsonInputError", "check_parse", "parse_object"]
 
 MAX_INPUT_BYTES: Final = 1_048_576
 """Largest accepted input, in UTF-8 bytes (1 MiB)."""
@@ -34,6 +34,24 @@ _COLLIDING: Final = (("id", "@id"), ("type", "@type"))
 
 class _ParseError(Exception):
     """The input is not an acceptable JSON object; the message says why."""
+
+
+JsonInputError = _ParseError
+"""Raised by :func:`parse_object` (the same rules as the ``parse`` check)."""
+
+
+def parse_object(raw: bytes) -> dict[str, Any]:
+    """Decode UTF-8 JSON bytes into a plain object under every rule of the ``parse`` check.
+
+    Used for the decoded segments of a compact JWT (header and payload).
+
+    Raises:
+        JsonInputError: With the reason, as the ``parse`` check words it.
+    """
+    try:
+        return _parse(raw)
+    except RecursionError:
+        raise _ParseError("JSON nested too deeply") from None
 
 
 def check_parse(data: object) -> tuple[Check, dict[str, Any] | None]:

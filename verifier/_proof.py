@@ -3,10 +3,13 @@
 ``proof``: the credential carries ``proof`` as an array (a single proof object is tolerated, as
 OB's compacted form; the ``schema`` check still reports it), of at most :data:`MAX_PROOFS`
 objects. **Proof-set policy: strict** (VC Data Integrity "proof sets", catalogue §6.1): *every*
-proof must be a ``DataIntegrityProof`` with cryptosuite ``eddsa-rdfc-2022`` and purpose
-``assertionMethod`` that verifies; one unsupported or failing proof fails the check, and every
-proof's key must belong to the issuer (``issuer`` check). Proof chains (``previousProof``) are
-not supported and fail. A proof's ``expires`` in the past (beyond the clock skew) fails it.
+proof must be of a supported suite with purpose ``assertionMethod`` and verify. Supported: a
+``DataIntegrityProof`` with cryptosuite ``eddsa-rdfc-2022``, and, in VC 1.1 credentials only
+(1EdTech displayer conformance), the legacy ``Ed25519Signature2020``
+(:mod:`keys.ed25519_signature_2020`). Either needs an Ed25519 key. One unsupported or failing
+proof fails the check, and every proof's key must belong to the issuer (``issuer`` check).
+Proof chains (``previousProof``) are not supported and fail. A proof's ``expires`` in the past
+(beyond the clock skew) fails it.
 
 Each proof's ``verificationMethod`` is resolved by the injected
 :class:`~verifier.resolver.KeyResolver`; then :func:`keys.cryptosuite.verify_proof` checks the
@@ -28,9 +31,11 @@ from typing import Any, Final, Literal, cast
 
 from common.jsonld import ContextNotAllowedError, JsonLdError, JsonLdProcessor, JsonLdSyntaxError
 from common.timeutil import parse_datetime_stamp
+from keys import ed25519_signature_2020 as legacy
 from keys.cryptosuite import CRYPTOSUITE, PROOF_PURPOSE, PROOF_TYPE, ProofError, verify_proof
 from keys.did import VerificationMethod, resolve_did_key
 from keys.errors import InvalidDidError, InvalidMultikeyError, UnsupportedDidMethodError
+from verifier._envelope import is_vc_v1
 from verifier._util import errored, failed, passed, quote
 from verifier.problems import (
     CRYPTOGRAPHIC_SECURITY_ERROR,
@@ -49,7 +54,14 @@ from verifier.problems import (
 from verifier.report import Check
 from verifier.resolver import KeyResolver, ResolutionError
 
-__all__ = ["MAX_PROOFS", "MAX_SIGNED_VALUES", "ProofResult", "check_proof"]
+__all__ = [
+    "MAX_PROOFS",
+    "MAX_SIGNED_VALUES",
+    "KeyFailure",
+    "ProofResult",
+    "check_proof",
+    "resolve_key",
+]
 
 MAX_PROOFS: Final = 4
 """Most proofs accepted on one credential."""
@@ -79,6 +91,7 @@ class _One:
     message: str
     problem_type: str = ""
     method: VerificationMethod | None = None
+    suite: str = CRYPTOSUITE
 
 
 class _MemoizedCanonize:
@@ -148,6 +161,51 @@ def _did_problem_type(verification_method: str) -> str:
     return INVALID_DID
 
 
+@dataclass(frozen=True)
+class KeyFailure:
+    """Why a verification method could not be used (``failed``: bad; ``error``: unknown)."""
+
+    status: Literal["failed", "error"]
+    message: str
+    problem_type: str
+
+
+def resolve_key(
+    resolver: KeyResolver, vm_id: str, *, issuer_id: str
+) -> VerificationMethod | KeyFailure:
+    """Resolve a verification method, mapping resolver errors to a :class:`KeyFailure`.
+
+    Args:
+        resolver: The verifier's resolver.
+        vm_id: The verification method id (a proof's ``verificationMethod``, a JWT ``kid``).
+        issuer_id: The credential's issuer id (``""`` if none).
+
+    Returns:
+        The method, or why it cannot be used.
+    """
+    try:
+        return resolver.resolve(vm_id, issuer_id=issuer_id)
+    except UnsupportedDidMethodError:
+        return KeyFailure(
+            "failed",
+            f"unsupported verification method {quote(vm_id)}; only did:key and did:web keys "
+            "are supported",
+            UNSUPPORTED_VERIFICATION_METHOD,
+        )
+    except (InvalidDidError, InvalidMultikeyError) as exc:
+        return KeyFailure(
+            "failed",
+            f"verification method {quote(vm_id)} is invalid: {exc}",
+            _did_problem_type(vm_id),
+        )
+    except ResolutionError as exc:
+        return KeyFailure(
+            "error",
+            f"verification method {quote(vm_id)} cannot be resolved: {exc}",
+            UNRESOLVABLE_VERIFICATION_METHOD,
+        )
+
+
 class _ProofVerifier:
     def __init__(
         self,
@@ -165,6 +223,7 @@ class _ProofVerifier:
         issuer = document.get("issuer")
         issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
         self.issuer_id = issuer_id if isinstance(issuer_id, str) else ""
+        self.vc_v1 = is_vc_v1(document)
 
     def verify(self, proof: dict[str, Any]) -> _One:
         for member in ("type", "verificationMethod", "proofPurpose"):
@@ -178,11 +237,14 @@ class _ProofVerifier:
             return _One(
                 "failed", "proof chains (previousProof) are not supported", PROOF_VERIFICATION_ERROR
             )
+        if proof["type"] == legacy.PROOF_TYPE and self.vc_v1:
+            return self._verify_legacy(proof)
         if proof["type"] != PROOF_TYPE:
+            v1_note = f" (and {legacy.PROOF_TYPE} in VC 1.1 credentials)"
             return _One(
                 "failed",
                 f"unsupported proof type {quote(proof['type'])}; only {PROOF_TYPE} with "
-                f"{CRYPTOSUITE} is supported",
+                f"{CRYPTOSUITE} is supported{v1_note}",
                 PROOF_VERIFICATION_ERROR,
             )
         if proof.get("cryptosuite") != CRYPTOSUITE:
@@ -206,40 +268,50 @@ class _ProofVerifier:
             )
         return self._verify_with_key(proof)
 
-    def _verify_with_key(self, proof: dict[str, Any]) -> _One:
+    def _verify_legacy(self, proof: dict[str, Any]) -> _One:
+        if proof["proofPurpose"] != legacy.PROOF_PURPOSE:
+            return _One(
+                "failed",
+                f"proof purpose is {quote(proof['proofPurpose'])}, not {legacy.PROOF_PURPOSE}",
+                PROOF_VERIFICATION_ERROR,
+                suite=legacy.PROOF_TYPE,
+            )
+        return self._verify_with_key(proof, suite=legacy.PROOF_TYPE)
+
+    def _resolve(self, vm_id: str) -> VerificationMethod | _One:
+        resolved = resolve_key(self.resolver, vm_id, issuer_id=self.issuer_id)
+        if isinstance(resolved, KeyFailure):
+            return _One(resolved.status, resolved.message, resolved.problem_type)
+        if not resolved.is_ed25519:
+            return _One(
+                "failed",
+                f"verification method {quote(vm_id)} is not an Ed25519 key",
+                INVALID_VERIFICATION_METHOD,
+            )
+        return resolved
+
+    def _verify_with_key(self, proof: dict[str, Any], suite: str = CRYPTOSUITE) -> _One:
         vm_id: str = proof["verificationMethod"]
+        resolved = self._resolve(vm_id)
+        if isinstance(resolved, _One):
+            return _One(resolved.status, resolved.message, resolved.problem_type, suite=suite)
+        method = resolved
+        verify = legacy.verify_proof if suite == legacy.PROOF_TYPE else verify_proof
         try:
-            method = self.resolver.resolve(vm_id, issuer_id=self.issuer_id)
-        except UnsupportedDidMethodError:
-            return _One(
-                "failed",
-                f"unsupported verification method {quote(vm_id)}; only did:key and did:web keys "
-                "are supported",
-                UNSUPPORTED_VERIFICATION_METHOD,
-            )
-        except (InvalidDidError, InvalidMultikeyError) as exc:
-            return _One(
-                "failed",
-                f"verification method {quote(vm_id)} is invalid: {exc}",
-                _did_problem_type(vm_id),
-            )
-        except ResolutionError as exc:
-            return _One(
-                "error",
-                f"verification method {quote(vm_id)} cannot be resolved: {exc}",
-                UNRESOLVABLE_VERIFICATION_METHOD,
-            )
-        try:
-            verify_proof(self.processor, self.document, proof, public_key=method.public_key)
+            verify(self.processor, self.document, proof, public_key=method.public_key)
         except ProofError as exc:
-            return _One("failed", exc.message, _proof_error_type(exc), method)
+            return _One("failed", exc.message, _proof_error_type(exc), method, suite)
         if "expires" in proof:
-            expires = parse_datetime_stamp(proof["expires"])  # verify_proof checked the form
+            expires = parse_datetime_stamp(proof["expires"])  # verify checked the form
             if expires < self.now - self.skew:
                 return _One(
-                    "failed", f"the proof expired on {proof['expires']}", PROOF_EXPIRED, method
+                    "failed",
+                    f"the proof expired on {proof['expires']}",
+                    PROOF_EXPIRED,
+                    method,
+                    suite,
                 )
-        return _One("passed", f"verified with {method.id}", method=method)
+        return _One("passed", f"verified with {method.id}", method=method, suite=suite)
 
 
 def check_proof(
@@ -313,6 +385,7 @@ def _aggregate(outcomes: Sequence[_One]) -> Check:
             if outcome.status == wanted:
                 make = failed if wanted == "failed" else errored
                 return make("proof", outcome.problem_type, label(index, outcome))
+    suites = " and ".join(sorted({outcome.suite for outcome in outcomes}))
     if total == 1:
-        return passed("proof", f"the {CRYPTOSUITE} proof verifies ({outcomes[0].message})")
-    return passed("proof", f"all {total} {CRYPTOSUITE} proofs verify")
+        return passed("proof", f"the {suites} proof verifies ({outcomes[0].message})")
+    return passed("proof", f"all {total} {suites} proofs verify")

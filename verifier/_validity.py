@@ -1,5 +1,9 @@
 """The ``not_before`` and ``expiration`` checks (``validFrom`` / ``validUntil``, VC DM 2.0 §4.9).
 
+A VC 1.1 credential (:func:`verifier._envelope.is_vc_v1`) states ``issuanceDate`` and
+``expirationDate`` instead, and only there are they read: a VC 2.0 document's
+``expirationDate`` is never a fallback for ``validUntil`` (catalogue G7).
+
 Dates are compared as instants, never as strings, with a tolerance of ``clock_skew`` in favour of
 the credential (the verifier's default is 300 s, as in digitalbazaar's verifiers): a credential
 is not yet valid when ``validFrom > now + skew`` and expired when ``validUntil < now - skew``.
@@ -11,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from common.timeutil import parse_datetime_stamp
+from verifier._envelope import is_vc_v1
 from verifier._util import failed, passed, quote
 from verifier.problems import EXPIRED, MALFORMED_VALUE_ERROR, NOT_YET_VALID
 from verifier.report import Check
@@ -27,17 +32,22 @@ def _instant(value: Any) -> datetime | None:
         return None
 
 
+def _names(document: dict[str, Any]) -> tuple[str, str]:
+    return ("issuanceDate", "expirationDate") if is_vc_v1(document) else ("validFrom", "validUntil")
+
+
 def check_not_before(document: dict[str, Any], now: datetime, skew: timedelta) -> Check:
-    """Run the ``not_before`` check: ``validFrom`` is not in the future."""
-    if "validFrom" not in document:
-        return failed("not_before", MALFORMED_VALUE_ERROR, "the credential has no validFrom")
-    value = document["validFrom"]
+    """Run the ``not_before`` check: ``validFrom`` (VC 1.1: ``issuanceDate``) is not future."""
+    name, _ = _names(document)
+    if name not in document:
+        return failed("not_before", MALFORMED_VALUE_ERROR, f"the credential has no {name}")
+    value = document[name]
     valid_from = _instant(value)
     if valid_from is None:
         return failed(
             "not_before",
             MALFORMED_VALUE_ERROR,
-            f"validFrom {quote(value)} is not an xsd:dateTimeStamp (with time zone)",
+            f"{name} {quote(value)} is not an xsd:dateTimeStamp (with time zone)",
         )
     if valid_from > now + skew:
         return failed("not_before", NOT_YET_VALID, f"not valid before {value}")
@@ -45,16 +55,17 @@ def check_not_before(document: dict[str, Any], now: datetime, skew: timedelta) -
 
 
 def check_expiration(document: dict[str, Any], now: datetime, skew: timedelta) -> Check:
-    """Run the ``expiration`` check: ``validUntil``, when present, has not passed."""
-    if "validUntil" not in document:
+    """Run the ``expiration`` check: ``validUntil`` (VC 1.1: ``expirationDate``) has not passed."""
+    _, name = _names(document)
+    if name not in document:
         return passed("expiration", "no expiry")
-    value = document["validUntil"]
+    value = document[name]
     valid_until = _instant(value)
     if valid_until is None:
         return failed(
             "expiration",
             MALFORMED_VALUE_ERROR,
-            f"validUntil {quote(value)} is not an xsd:dateTimeStamp (with time zone)",
+            f"{name} {quote(value)} is not an xsd:dateTimeStamp (with time zone)",
         )
     if valid_until < now - skew:
         return failed("expiration", EXPIRED, f"expired on {value}")

@@ -113,6 +113,10 @@ class CredentialSummary(msgspec.Struct, frozen=True, kw_only=True, rename="camel
     valid_from: str | None = None
     valid_until: str | None = None
     awarded_date: str | None = None
+    issuer_host: str | None = None
+    """The issuer's host in ASCII (IDN labels in punycode, ``xn--…``) for did:web and URL
+    issuers, so that a look-alike name shows as what it is (catalogue E13); set by the verifier,
+    not read from the credential."""
 
 
 class VerificationReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -124,15 +128,23 @@ class VerificationReport(msgspec.Struct, frozen=True, kw_only=True):
         verified: True only if every check passed (``status`` may be skipped).
         checks: One :class:`Check` per id of :data:`CHECK_IDS`, in that order.
         credential: The credential's claims, when it could be parsed.
+        issuer_known: (wire name ``issuerKnown``) whether the issuer is known: one of this
+            registry's organisations, the local issuer, or a configured trusted DID. ``None``
+            when no known-issuer list is configured or the issuer's key was not verified.
     """
 
     verified: bool
     checks: list[Check]
     credential: CredentialSummary | None = None
+    issuer_known: bool | None = msgspec.field(default=None, name="issuerKnown")
 
     @classmethod
     def from_checks(
-        cls, checks: Sequence[Check], credential: CredentialSummary | None = None
+        cls,
+        checks: Sequence[Check],
+        credential: CredentialSummary | None = None,
+        *,
+        issuer_known: bool | None = None,
     ) -> VerificationReport:
         """Build a report whose ``verified`` follows the fail-closed rule.
 
@@ -141,6 +153,7 @@ class VerificationReport(msgspec.Struct, frozen=True, kw_only=True):
         Args:
             checks: The checks, in order.
             credential: The summary of the credential, if it could be parsed.
+            issuer_known: Whether the issuer is a known one (``None``: not determined).
 
         Returns:
             The report.
@@ -150,7 +163,12 @@ class VerificationReport(msgspec.Struct, frozen=True, kw_only=True):
             check.status == "passed" or (check.status == "skipped" and check.id in _OPTIONAL_CHECKS)
             for check in checks
         )
-        return cls(verified=verified, checks=list(checks), credential=credential)
+        return cls(
+            verified=verified,
+            checks=list(checks),
+            credential=credential,
+            issuer_known=issuer_known,
+        )
 
     @property
     def outcome(self) -> Outcome:

@@ -1,4 +1,11 @@
-"""Resolving a proof's ``verificationMethod`` to an Ed25519 public key, without the network.
+"""Resolving a proof's ``verificationMethod`` to an Ed25519 public key, locally.
+
+The resolvers here make no network request: :class:`DidKeyResolver` reads the key out of a
+``did:key``, :class:`LocalDidWebResolver` looks ``did:web`` DIDs up in the documents of our own
+issuers. The app chains a network ``did:web`` resolver after them
+(:class:`verifier.web_did.FallbackResolver` with :class:`verifier.web_did.WebDidResolver`), so
+a did:web the local resolver does not know is fetched (within the fetch policy); without that
+chain (e.g. the registry's own status-list checks) it stays unresolved.
 
 A :class:`KeyResolver` either returns a :class:`~keys.did.VerificationMethod` or raises:
 
@@ -7,8 +14,9 @@ A :class:`KeyResolver` either returns a :class:`~keys.did.VerificationMethod` or
 - :class:`~keys.errors.InvalidDidError` / :class:`~keys.errors.InvalidMultikeyError`: the DID,
   DID URL, DID document or key is malformed or fails a check; the proof check *fails*;
 - :class:`ResolutionError`: it cannot be resolved here (e.g. a did:web that is not one of our
-  issuers while network resolution is off); the proof check reports an *error*: the credential
-  may be fine, but it cannot be verified.
+  issuers: a chained network resolver may then try it; if none does, or its document cannot
+  be fetched, the proof check reports an *error*: the credential may be fine, but it cannot be
+  verified).
 
 The resolvers check that a key belongs to the DID in the verification method id (and, for
 did:web, that it is an ``assertionMethod`` key controlled by that DID); the verifier's
@@ -90,7 +98,9 @@ class LocalDidWebResolver:
 
     Args:
         documents: Returns the DID document of one of our own issuers (``did:web:…``), or
-            ``None`` if the DID is not one of them. No network request is ever made.
+            ``None`` if the DID is not one of them. This resolver never makes a network
+            request: a DID that is not one of ours is a :class:`ResolutionError`, which the
+            app's :class:`verifier.web_did.FallbackResolver` hands to the network resolver.
     """
 
     def __init__(self, documents: Callable[[str], Mapping[str, Any] | None]) -> None:
@@ -104,7 +114,8 @@ class LocalDidWebResolver:
             InvalidDidError: For a malformed DID URL or a DID document that fails a check
                 (id mismatch, key not in ``assertionMethod``, wrong controller, duplicate ids,
                 bad Multikey, published secrets ...).
-            ResolutionError: If the DID is not a local issuer.
+            ResolutionError: If the DID is not a local issuer (a chained network resolver may
+                try it).
         """
         if did_method(verification_method) != "web":
             raise _unsupported(verification_method)
@@ -115,7 +126,7 @@ class LocalDidWebResolver:
         document = self._documents(did)
         if document is None:
             raise ResolutionError(
-                f"{did[:100]} is not a local issuer and network resolution is not enabled"
+                f"{did[:100]} is not a local issuer (not resolvable without the network)"
             )
         return resolve_in_document(document, verification_method, expected_did=did)
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Keeps package-lock.json free of URLs.
+ * Keeps package-lock.json free of URLs (the one copy of this script: interop/js
+ * and e2e both run it).
  *
  * The project names no package registry anywhere, so the lockfile must carry
  * name, version and integrity only: `.npmrc` sets
@@ -8,15 +9,25 @@
  * copies each package's `funding` links into the lockfile. Those are metadata
  * only (npm ci ignores them), so this script removes them.
  *
- *   node lockfile-urls.mjs          check: exit 1 if any URL is left
- *   node lockfile-urls.mjs --fix    remove `funding` and `resolved` fields
+ *   node lockfile-urls.mjs [DIR]          check: exit 1 if any URL is left
+ *   node lockfile-urls.mjs [DIR] --fix    remove `funding` and `resolved` fields
+ *
+ * DIR holds the package-lock.json (relative to the working directory); it
+ * defaults to this script's own folder. e2e/ runs
+ * `node ../interop/js/lockfile-urls.mjs .`.
  *
  * Run `npm run lockfile:fix` after every `npm install` that rewrites the lock.
  */
 import {readFileSync, writeFileSync} from 'node:fs';
+import {resolve} from 'node:path';
+import {fileURLToPath} from 'node:url';
 
-const PATH = new URL('./package-lock.json', import.meta.url);
-const fix = process.argv.includes('--fix');
+const args = process.argv.slice(2);
+const fix = args.includes('--fix');
+const dir = args.find(arg => !arg.startsWith('--'));
+const PATH = dir === undefined ?
+  fileURLToPath(new URL('./package-lock.json', import.meta.url)) :
+  resolve(dir, 'package-lock.json');
 const lock = JSON.parse(readFileSync(PATH, 'utf8'));
 
 let removed = 0;

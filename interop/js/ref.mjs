@@ -20,6 +20,9 @@
  * Subcommands (see README.md for the JSON shapes):
  *   node ref.mjs sign --seed-hex HEX [--created ISO] [--verification-method URL]
  *                     [--documents FILE]                 < unsigned.json
+ *   node ref.mjs sign2020 --seed-hex HEX [--created ISO] [--verification-method URL]
+ *                     [--documents FILE]                 < unsigned-vc11.json
+ *     (the legacy Ed25519Signature2020 suite, for VC 1.1 credentials)
  *   node ref.mjs verify [--documents FILE] [--now ISO]  < signed.json
  *   node ref.mjs serve                                   (JSON lines on stdin/stdout)
  *   node ref.mjs bench --seconds N [--seed-hex HEX]     < unsigned.json
@@ -36,6 +39,9 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from
   '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import {Ed25519VerificationKey2020} from
+  '@digitalbazaar/ed25519-verification-key-2020';
 import {driver as didKeyDriver} from '@digitalbazaar/did-method-key';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import {contexts as credentialsContexts} from
@@ -214,6 +220,36 @@ export async function sign({
   const suite = new DataIntegrityProof({
     signer: keyPair.signer(), cryptosuite: eddsaRdfc2022, date
   });
+  return vc.issue({
+    credential: structuredClone(credential),
+    suite,
+    documentLoader: makeDocumentLoader(documents),
+  });
+}
+
+/**
+ * Signs a VC 1.1 `credential` (not mutated) with the legacy
+ * Ed25519Signature2020 suite through `vc.issue` and returns the signed copy.
+ * The key is an Ed25519VerificationKey2020 from the seed; its id defaults to
+ * the seed's did:key verification method.
+ */
+export async function sign2020({
+  credential, seedHex, created, verificationMethod, documents
+}) {
+  assertObject(credential, 'credential');
+  const multikey = await keyPairFromSeed({seedHex, verificationMethod});
+  const seed = Buffer.from(seedHex, 'hex');
+  const keyPair = await Ed25519VerificationKey2020.generate({
+    seed, id: multikey.id, controller: multikey.controller
+  });
+  let date;
+  if(created !== undefined && created !== null) {
+    if(Number.isNaN(Date.parse(created))) {
+      throw new TypeError(`"created" is not a valid date-time: "${created}".`);
+    }
+    date = created;
+  }
+  const suite = new Ed25519Signature2020({key: keyPair, date});
   return vc.issue({
     credential: structuredClone(credential),
     suite,
@@ -456,6 +492,7 @@ class UsageError extends Error {}
 
 const FLAGS = {
   sign: ['--seed-hex', '--created', '--verification-method', '--documents'],
+  sign2020: ['--seed-hex', '--created', '--verification-method', '--documents'],
   verify: ['--documents', '--now'],
   serve: [],
   bench: ['--seconds', '--seed-hex'],
@@ -494,6 +531,14 @@ async function handle(request) {
   switch(op) {
     case 'sign':
       return sign({
+        credential: request.credential,
+        seedHex: request.seed_hex,
+        created: request.created,
+        verificationMethod: request.verification_method,
+        documents: request.documents,
+      });
+    case 'sign2020':
+      return sign2020({
         credential: request.credential,
         seedHex: request.seed_hex,
         created: request.created,
@@ -540,6 +585,7 @@ async function serve() {
 
 const USAGE = `usage:
   node ref.mjs sign --seed-hex HEX [--created ISO] [--verification-method URL] [--documents FILE] < unsigned.json
+  node ref.mjs sign2020 --seed-hex HEX [--created ISO] [--verification-method URL] [--documents FILE] < unsigned-vc11.json
   node ref.mjs verify [--documents FILE] [--now ISO] < signed.json
   node ref.mjs serve
   node ref.mjs bench --seconds N [--seed-hex HEX] < unsigned.json`;
@@ -555,11 +601,12 @@ async function main(argv) {
     return;
   }
   const credential = parseJson(await readStdin(), 'stdin');
-  if(command === 'sign') {
+  if(command === 'sign' || command === 'sign2020') {
     if(!flags['seed-hex']) {
-      throw new UsageError('sign needs --seed-hex');
+      throw new UsageError(`${command} needs --seed-hex`);
     }
-    const signed = await sign({
+    const signer = command === 'sign' ? sign : sign2020;
+    const signed = await signer({
       credential,
       seedHex: flags['seed-hex'],
       created: flags.created,

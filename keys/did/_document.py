@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
+from keys.did._jwk import jwk_verification_method
 from keys.did._key import resolve_did_key
-from keys.did._method import VerificationMethod, did_method, show
+from keys.did._method import VerificationMethod, VerificationMethodType, did_method, show
 from keys.did._web import did_web_parts
 from keys.errors import InvalidDidError, InvalidMultikeyError
 from keys.multikey import decode_public_key
@@ -29,6 +30,10 @@ _RELATIONSHIPS: Final = (
     "capabilityInvocation",
     "capabilityDelegation",
 )
+_MULTIBASE_TYPES: Final = ("Multikey", "Ed25519VerificationKey2020")
+"""Types whose key is an Ed25519 ``publicKeyMultibase`` (``z6Mk…``)."""
+_JWK_TYPES: Final = ("JsonWebKey", "JsonWebKey2020")
+"""Types whose key is a ``publicKeyJwk`` (for JWT-secured credentials)."""
 _SECRET_MEMBERS: Final = (
     "secretKeyMultibase",
     "privateKeyMultibase",
@@ -46,8 +51,10 @@ def resolve_in_document(
 
     The document's ``id`` must be ``expected_did``; ``vm_id`` must be an absolute id under that
     DID, defined once (in ``verificationMethod`` or embedded in a relationship), controlled by
-    that DID, of type Multikey with a strict Ed25519 ``publicKeyMultibase``, and listed in
-    ``assertionMethod``. Relative ids, duplicate ids, more than
+    that DID, of type Multikey (or the legacy ``Ed25519VerificationKey2020``, same encoding) with
+    a strict Ed25519 ``publicKeyMultibase``, or of type ``JsonWebKey``/``JsonWebKey2020`` with a
+    public ``publicKeyJwk`` (Ed25519, RSA of at least 2048 bits, or P-256: for JWT-secured
+    credentials), and listed in ``assertionMethod``. Relative ids, duplicate ids, more than
     :data:`MAX_VERIFICATION_METHODS` entries, and any published secret key refuse the whole
     document (a published secret is also logged as a security warning).
 
@@ -75,16 +82,19 @@ def resolve_in_document(
     if method is None:
         raise InvalidDidError(f"verification method {vm_id} is not in the DID document")
     _check_assertion_method(document, vm_id)
-    if method.get("type") != "Multikey":
+    method_type = method.get("type")
+    if method_type not in _MULTIBASE_TYPES and method_type not in _JWK_TYPES:
         raise InvalidDidError(
-            f"verification method {vm_id} has type {show(method.get('type'))}; "
-            "only Multikey is supported"
+            f"verification method {vm_id} has type {show(method_type)}; "
+            "only Multikey is supported (and Ed25519VerificationKey2020 or JsonWebKey)"
         )
     if method.get("controller") != expected_did:
         raise InvalidDidError(
             f"verification method {vm_id} is controlled by {show(method.get('controller'))}, "
             f"not by {expected_did}"
         )
+    if method_type in _JWK_TYPES:
+        return jwk_verification_method(method, vm_id, expected_did)
     multibase = method.get("publicKeyMultibase")
     if not isinstance(multibase, str):
         raise InvalidDidError(f"verification method {vm_id} has no publicKeyMultibase string")
@@ -93,7 +103,11 @@ def resolve_in_document(
     except InvalidMultikeyError as exc:
         raise InvalidDidError(f"verification method {vm_id}: {exc}") from exc
     return VerificationMethod(
-        id=vm_id, controller=expected_did, public_key_multibase=multibase, public_key=public_key
+        id=vm_id,
+        controller=expected_did,
+        public_key_multibase=multibase,
+        public_key=public_key,
+        type=cast(VerificationMethodType, method_type),
     )
 
 

@@ -3,34 +3,50 @@
 from __future__ import annotations
 
 import re
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import msgspec
 
 from keys.errors import InvalidDidError, UnsupportedDidMethodError
 
-__all__ = ["VerificationMethod", "did_method", "show"]
+__all__ = ["VerificationMethod", "VerificationMethodType", "did_method", "show"]
 
 _MAX_DID_LENGTH: Final = 2048
 _METHOD_NAME: Final = re.compile(r"[a-z0-9]+")
 
 
+VerificationMethodType = Literal[
+    "Multikey", "Ed25519VerificationKey2020", "JsonWebKey", "JsonWebKey2020"
+]
+"""The verification method types a DID document may use for an assertion key."""
+
+
 class VerificationMethod(msgspec.Struct, frozen=True, kw_only=True):
-    """A resolved Multikey verification method.
+    """A resolved verification method.
 
     Attributes:
         id: The absolute verification method id (``did:…#fragment``).
         controller: The DID that controls the key.
-        public_key_multibase: The key as published (``z6Mk…``).
-        public_key: The decoded 32-byte Ed25519 public key.
-        type: Always ``"Multikey"``.
+        public_key_multibase: The Ed25519 key as published (``z6Mk…``); ``""`` for a JSON Web
+            Key that is not Ed25519.
+        public_key: The decoded 32-byte Ed25519 public key; ``b""`` for a JSON Web Key that is
+            not Ed25519 (RSA, P-256): check :attr:`is_ed25519` before using it.
+        type: ``Multikey`` (did:key and our DID documents), ``Ed25519VerificationKey2020``
+            (the legacy suite's key type, same encoding), or ``JsonWebKey``/``JsonWebKey2020``.
+        public_key_jwk: The public JWK of a ``JsonWebKey`` method (no private members).
     """
 
     id: str
     controller: str
     public_key_multibase: str
     public_key: bytes
-    type: Literal["Multikey"] = "Multikey"
+    type: VerificationMethodType = "Multikey"
+    public_key_jwk: dict[str, Any] | None = None
+
+    @property
+    def is_ed25519(self) -> bool:
+        """Whether the method holds a 32-byte Ed25519 public key."""
+        return len(self.public_key) == 32
 
 
 def did_method(did_url: str) -> Literal["key", "web"]:

@@ -61,6 +61,8 @@ _REQUIRED_PACKAGES = (
     "did-context",
     "ed25519-signature-2020-context",
     "@digitalbazaar/vc-bitstring-status-list-context",
+    "@digitalbazaar/ed25519-signature-2020",
+    "@digitalbazaar/ed25519-verification-key-2020",
 )
 
 # Seconds to wait for one sign/verify answer (a cold first call processes
@@ -324,6 +326,31 @@ class ReferenceImplementation:
         """
         result: dict[str, Any] = self.request(
             "sign",
+            credential=credential,
+            seed_hex=seed_hex,
+            created=created,
+            verification_method=vm,
+            documents=documents,
+        )
+        return result
+
+    def sign2020(
+        self,
+        credential: Mapping[str, Any],
+        seed_hex: str,
+        created: str | None = None,
+        vm: str | None = None,
+        documents: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Signs a VC 1.1 credential with the legacy Ed25519Signature2020 suite.
+
+        Args and result as :meth:`sign` (the key is an Ed25519VerificationKey2020).
+
+        Raises:
+            ReferenceImplementationError: If the reference refuses to sign.
+        """
+        result: dict[str, Any] = self.request(
+            "sign2020",
             credential=credential,
             seed_hex=seed_hex,
             created=created,

@@ -21,6 +21,8 @@ PINS = {
     "did-context": "3.1.1",
     "ed25519-signature-2020-context": "1.1.0",
     "@digitalbazaar/vc-bitstring-status-list-context": "1.1.0",
+    "@digitalbazaar/ed25519-signature-2020": "5.4.0",
+    "@digitalbazaar/ed25519-verification-key-2020": "4.2.0",
 }
 
 

@@ -202,8 +202,8 @@ class TestResolveInDocumentRefuses:
             resolve_in_document(document(verificationMethod=[vm]), VM, expected_did=DID)
 
     def test_another_vm_type(self) -> None:
-        """Only Multikey is accepted."""
-        doc = document(verificationMethod=[method(type="Ed25519VerificationKey2020")])
+        """Only Multikey (and Ed25519VerificationKey2020 or JsonWebKey) is accepted."""
+        doc = document(verificationMethod=[method(type="EcdsaSecp256k1VerificationKey2019")])
         with pytest.raises(InvalidDidError, match="only Multikey"):
             resolve_in_document(doc, VM, expected_did=DID)
 

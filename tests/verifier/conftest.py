@@ -1,5 +1,8 @@
 """Fixtures for the verifier tests: the JSON-LD processor, signed credentials, a network guard.
 
+A module whose tests talk to a loopback test server (the ``server`` fixture) sets
+``LOOPBACK = True`` at module level: the network guard is off there.
+
 Signed credentials are built once per session and handed out as deep copies, so a test may
 mutate what it gets.
 """
@@ -8,9 +11,11 @@ from __future__ import annotations
 
 import copy
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from network_support import TestServer, serve
 from verifier_support import (
     SHARED_VECTORS,
     WEB_DID,
@@ -76,9 +81,14 @@ def web_documents() -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Refuse (and record) every outbound connection or DNS lookup during a verifier test."""
+def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Refuse (and record) every outbound connection or DNS lookup during a verifier test.
+
+    Off (nothing refused, nothing recorded) in a module that sets ``LOOPBACK = True``.
+    """
     attempts: list[Any] = []
+    if getattr(request.module, "LOOPBACK", False):
+        return attempts
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         attempts.append(args)
@@ -89,3 +99,10 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     return attempts
+
+
+@pytest.fixture
+def server() -> Iterator[TestServer]:
+    """A running loopback test server (for modules that set ``LOOPBACK = True``)."""
+    with serve() as running:
+        yield running

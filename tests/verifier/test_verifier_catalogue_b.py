@@ -163,10 +163,19 @@ class TestB6VersionMixing:
         assert "expirationDate" in check.message
 
     def test_b6_vc_v1_context_first(self, jsonld: JsonLdProcessor, signed: dict[str, Any]) -> None:
-        """B6: the VC 1.1 context first fails the context check (VC 1.1 is not supported)."""
+        """B6: a VC 2.0 credential relabelled VC 1.1 is read as VC 1.1 and refused.
+
+        VC 1.1 credentials are accepted (1EdTech displayer conformance), so the context check
+        passes; but the document states validFrom, which VC 1.1 does not define (schema), and
+        its signature covered the VC 2.0 context (proof).
+        """
         signed["@context"][0] = "https://www.w3.org/2018/credentials/v1"
-        check = assert_fails(_verify(jsonld, signed), "context", "MALFORMED_VALUE_ERROR")
-        assert "VC 1.1" in check.message
+        report = _verify(jsonld, signed)
+        check = assert_fails(report, "schema", "MALFORMED_VALUE_ERROR")
+        assert "validFrom" in check.message
+        proof = report.check("proof")
+        assert proof is not None
+        assert proof.status == "failed"
 
     def test_b6_base_context_not_first(
         self, jsonld: JsonLdProcessor, signed: dict[str, Any]

@@ -1,8 +1,10 @@
 """Security catalogue group E: DID tricks, with did:web documents handed to LocalDidWebResolver.
 
-Network rows (E1-E4, E12, E13) belong to network resolution, which is not enabled; the ones
-that apply locally are here: a did:web that is not a local issuer is never fetched (E1), and a
-did:web whose path would escape is refused before any lookup (E2).
+The rows that apply to the local resolver alone are here: with no network resolver chained, a
+did:web that is not a local issuer is never fetched (E1), and a did:web whose path would escape
+is refused before any lookup (E2). Network resolution (the app chains a did:web resolver after the
+local one, :mod:`verifier.web_did`) is tested in test_web_did_network.py and
+test_fetch_guard.py.
 """
 
 from __future__ import annotations

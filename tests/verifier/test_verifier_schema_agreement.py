@@ -21,7 +21,9 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft201909Validator, FormatChecker
+from legacy_support import OB_301, build_v1_credential, sign_ed25519_2020
 
+from common.jsonld import JsonLdProcessor
 from verifier._ob3_shape import check_shape
 
 SCHEMA_FILE = (
@@ -308,3 +310,80 @@ class TestErrorPaths:
         assert error is not None
         assert error.path == "$.credentialSubject.identifier[0]"
         assert "extra" in error.message
+
+
+ANY_SCHEMA_FILE = (
+    "purl.imsglobal.org_spec_ob_v3p0_schema_json-ld_ob_v3p0_anyachievementcredential_schema.json"
+)
+
+V1_CORPUS: list[tuple[str, Mutation, bool]] = [
+    ("VC 1.1 base credential", _unchanged, True),
+    ("VC 1.1 with OB context 3.0.1", _set("@context.1", OB_301), True),
+    ("VC 1.1 missing issuanceDate", _delete("issuanceDate"), False),
+    ("VC 1.1 without expirationDate", _delete("expirationDate"), True),
+    ("VC 1.1 issuanceDate without time zone", _set("issuanceDate", "2026-01-01T09:30:00"), False),
+    ("VC 1.1 expirationDate as a date", _set("expirationDate", "2029-01-01"), False),
+    ("VC 1.1 missing name", _delete("name"), False),
+    ("VC 1.1 issuer as a string", _set("issuer", "did:key:z6MkexampleIssuer"), False),
+    ("VC 1.1 subject with an extra member (closed class)", _set("credentialSubject.x", 1), False),
+    ("VC 1.1 subject with an id", _set("credentialSubject.id", "did:example:learner"), True),
+    ("VC 1.1 @context second entry not OB", _set("@context.1", "https://example.org/c"), False),
+    ("VC 1.1 achievement missing criteria", _delete(ACHIEVEMENT + ".criteria"), False),
+    ("VC 1.1 type without VerifiableCredential", _set("type", ["OpenBadgeCredential"]), False),
+    ("VC 1.1 credentialStatus as an object", _set("credentialStatus", STATUS), True),
+]
+"""VC 1.1 cases, checked against the VC 1.1 branch of the AnyAchievementCredential schema.
+
+The base credential's proof is a one-element array here (the 1.0.14 schema's form)."""
+
+
+@pytest.fixture(scope="module")
+def official_any_schema(vectors_dir: Path) -> Draft201909Validator:
+    """The official AnyAchievementCredential schema (VC 1.1 or 2.0)."""
+    path = vectors_dir / "schemas" / ANY_SCHEMA_FILE
+    if not path.is_file():
+        pytest.skip(f"official schema not found in the shared vectors ({ANY_SCHEMA_FILE})")
+    schema = json.loads(path.read_text("utf-8"))
+    Draft201909Validator.check_schema(schema)
+    return Draft201909Validator(schema, format_checker=FORMATS)
+
+
+@pytest.fixture(scope="module")
+def v1_signed(jsonld: JsonLdProcessor) -> dict[str, Any]:
+    """A VC 1.1 credential signed with Ed25519Signature2020, proof as an array."""
+    signed = sign_ed25519_2020(jsonld, build_v1_credential())
+    return {**signed, "proof": [signed["proof"]]}
+
+
+class TestVc11Agreement:
+    def test_v1_corpus_is_mixed(self) -> None:
+        """The VC 1.1 corpus has valid and invalid, uniquely named cases."""
+        names = [name for name, _, _ in V1_CORPUS]
+        assert len(set(names)) == len(names) >= 10
+        assert {valid for _, _, valid in V1_CORPUS} == {True, False}
+
+    @pytest.mark.parametrize(
+        ("mutation", "expected"),
+        [pytest.param(mutation, valid, id=name) for name, mutation, valid in V1_CORPUS],
+    )
+    def test_v1_shape_and_official_any_schema_agree(
+        self,
+        official_any_schema: Draft201909Validator,
+        v1_signed: dict[str, Any],
+        mutation: Mutation,
+        expected: bool,
+    ) -> None:
+        """Our VC 1.1 shape and the official AnyAchievementCredential schema agree."""
+        document = copy.deepcopy(v1_signed)
+        mutation(document)
+        ours = check_shape(document)
+        theirs = list(official_any_schema.iter_errors(document))
+        assert (ours is None) is expected, f"shape: {ours}"
+        assert (not theirs) is expected, f"schema: {[error.message for error in theirs]}"
+
+    def test_v2_corpus_base_also_passes_the_any_schema(
+        self, official_any_schema: Draft201909Validator, signed: dict[str, Any]
+    ) -> None:
+        """The VC 2.0 base credential is valid under the AnyAchievementCredential schema too."""
+        assert check_shape(signed) is None
+        assert not list(official_any_schema.iter_errors(signed))

@@ -1,0 +1,332 @@
+"""Status checks over the network, for status lists that are not ours (catalogue F2-F11, F14, F17).
+
+:class:`RemoteStatusChecker` evaluates **every** ``credentialStatus`` entry (F10), at most
+:data:`MAX_ENTRIES` of them:
+
+- ``BitstringStatusListEntry`` (Bitstring Status List v1.0, "Validate Algorithm"): the entry must
+  be well formed (``statusListIndex`` a canonical base-10 string, F5; ``id`` not the list URL,
+  F17; ``statusSize`` 1); the list credential is fetched (:mod:`verifier.fetch`, F9), must be a
+  ``BitstringStatusListCredential`` whose ``id`` is its URL, issued by the credential's issuer
+  (F4), valid now (F14), and every proof must verify with a key of that issuer, through the same
+  proof check and key resolvers as the credential (F3); then the purposes must match (F2), the
+  ``encodedList`` decode strictly (F8) to at least 131,072 entries (F7), and the index lie
+  inside it (F6). Bit 0 passes; bit 1 fails ("revoked" or "suspended").
+- ``1EdTechRevocationList`` (ob3-requirements §3.2): the list at the entry's ``id`` is fetched
+  (``Accept: application/json``); the credential is revoked if its ``id`` is listed in
+  ``revokedCredential`` with ``revoked`` true or absent.
+- any other type: an ``error``, "unsupported status type, cannot confirm" (F11).
+
+Fail closed: a list that cannot be fetched, parsed or trusted is an ``error`` (status unknown),
+never ``passed``. Verified lists are cached by exact URL for ``min(Cache-Control max-age, the
+list's ttl, 300 s)``; a failure is never cached.
+
+:class:`CompositeStatusChecker` sends the entries whose list lives under this service's base
+URL to the local (database) checker and the others to the remote one: our own URLs never cause
+a network request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from common.jsonld import JsonLdProcessor
+from common.timeutil import utcnow
+from verifier._cache import DocumentCache
+from verifier._issuer import check_issuer
+from verifier._proof import check_proof
+from verifier._status_entry import (
+    MAX_ENTRIES,
+    BitstringEntry,
+    UntrustedListError,
+    check_list_envelope,
+    check_list_validity,
+    issuer_id_of,
+    list_subject,
+    parse_bitstring_entry,
+    read_status_bit,
+    status_entries,
+    worst_check,
+)
+from verifier._util import errored, failed, passed, quote
+from verifier.fetch import STATUS_LIST_MAX_BYTES, Fetcher, FetchError
+from verifier.problems import (
+    MALFORMED_VALUE_ERROR,
+    REVOKED,
+    STATUS_NOT_CHECKED,
+    STATUS_RETRIEVAL_ERROR,
+    STATUS_VERIFICATION_ERROR,
+)
+from verifier.report import Check
+from verifier.resolver import KeyResolver
+from verifier.status import StatusChecker
+
+__all__ = [
+    "LIST_ACCEPT",
+    "MAX_ENTRIES",
+    "REVOCATION_LIST_TYPE",
+    "CompositeStatusChecker",
+    "RemoteStatusChecker",
+    "status_list_url",
+]
+
+LIST_ACCEPT: Final = (
+    "application/vc+ld+json, application/vc, application/vc+jwt;q=0, application/ld+json;q=0.9, "
+    "application/json;q=0.8"
+)
+BITSTRING_ENTRY: Final = "BitstringStatusListEntry"
+REVOCATION_LIST_TYPE: Final = "1EdTechRevocationList"
+
+_MAX_REVOKED: Final = 100_000
+
+
+def _types(entry: Mapping[str, Any]) -> list[Any]:
+    kind = entry.get("type")
+    return [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+
+
+def status_list_url(entry: object) -> str | None:
+    """The URL a status entry's check fetches: ``statusListCredential`` for a Bitstring entry,
+    ``id`` for a 1EdTech revocation list; ``None`` for anything else."""
+    if not isinstance(entry, dict):
+        return None
+    types = _types(entry)
+    if BITSTRING_ENTRY in types:
+        url = entry.get("statusListCredential")
+    elif REVOCATION_LIST_TYPE in types:
+        url = entry.get("id")
+    else:
+        return None
+    return url if isinstance(url, str) else None
+
+
+class RemoteStatusChecker:
+    """A :class:`~verifier.status.StatusChecker` that fetches foreign status lists.
+
+    Args:
+        fetcher: The bounded fetcher.
+        processor: The JSON-LD processor over the pinned contexts (to verify list proofs).
+        resolver: Resolves the list's verification methods (the verifier's own chain).
+        clock: The current time (aware).
+        skew: Tolerance for the list's ``validFrom``/``validUntil`` and proof expiry.
+        cache: Verified list documents by URL (default: 64 lists, at most 300 s each).
+    """
+
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        processor: JsonLdProcessor,
+        resolver: KeyResolver,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        skew: timedelta = timedelta(seconds=300),
+        cache: DocumentCache[dict[str, Any]] | None = None,
+    ) -> None:
+        self._fetcher = fetcher
+        self._processor = processor
+        self._resolver = resolver
+        self._clock = clock
+        self._skew = skew
+        self._cache: DocumentCache[dict[str, Any]] = cache or DocumentCache(maxsize=64)
+
+    def check(self, credential: dict[str, Any]) -> Check:
+        """The ``status`` check of ``credential`` (see the module docstring)."""
+        entries = status_entries(credential)
+        if isinstance(entries, Check):
+            return entries
+        return worst_check([self._one(credential, entry) for entry in entries])
+
+    def _one(self, credential: Mapping[str, Any], raw: object) -> Check:
+        if not isinstance(raw, dict):
+            return failed(
+                "status", MALFORMED_VALUE_ERROR, "a credentialStatus entry is not an object"
+            )
+        types = _types(raw)
+        if BITSTRING_ENTRY in types:
+            return self._bitstring(credential, raw)
+        if REVOCATION_LIST_TYPE in types:
+            return self._revocation_list(credential, raw)
+        return errored(
+            "status",
+            STATUS_NOT_CHECKED,
+            f"unsupported status type {quote(raw.get('type'))}, cannot confirm the status",
+        )
+
+    # -- Bitstring Status List -------------------------------------------------------------
+
+    def _bitstring(self, credential: Mapping[str, Any], raw: Mapping[str, Any]) -> Check:
+        entry = parse_bitstring_entry(raw)
+        if isinstance(entry, Check):
+            return entry
+        issuer = issuer_id_of(credential)
+        if issuer is None:
+            return errored("status", STATUS_NOT_CHECKED, "the credential has no issuer id")
+        try:
+            subject = self._trusted_list(entry.list_url, issuer)
+        except UntrustedListError as exc:
+            prefix = (
+                ""
+                if exc.problem == STATUS_RETRIEVAL_ERROR
+                else "the status list cannot be trusted: "
+            )
+            return errored("status", exc.problem, prefix + exc.message)
+        return self._bit(entry, subject)
+
+    def _trusted_list(self, url: str, issuer: str) -> dict[str, Any]:
+        key = f"{issuer} {url}"
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            fetched = self._fetcher.fetch_json(
+                url, max_bytes=STATUS_LIST_MAX_BYTES, accept=LIST_ACCEPT
+            )
+        except FetchError as exc:
+            raise UntrustedListError(
+                f"the status list {quote(url)} cannot be retrieved: {exc.message}",
+                STATUS_RETRIEVAL_ERROR,
+            ) from None
+        subject = self._verify_list(fetched.data, url, issuer)
+        lifetime = fetched.max_age
+        ttl = subject.get("ttl")
+        if type(ttl) is int and ttl >= 0:
+            lifetime = ttl / 1000 if lifetime is None else min(lifetime, ttl / 1000)
+        self._cache.put(key, subject, lifetime)
+        return subject
+
+    def _verify_list(self, document: object, url: str, issuer: str) -> dict[str, Any]:
+        checked = check_list_envelope(document, url, issuer)
+        now = self._clock()
+        check_list_validity(checked, now, self._skew)
+        proof = check_proof(checked, self._processor, self._resolver, now=now, skew=self._skew)
+        if proof.check.status != "passed":
+            raise UntrustedListError(f"its proof does not verify: {proof.check.message}")
+        owner = check_issuer(checked, proof.methods)
+        if owner.status != "passed":
+            raise UntrustedListError(f"its signing key is not its issuer's: {owner.message}")
+        return list_subject(checked)
+
+    @staticmethod
+    def _bit(entry: BitstringEntry, subject: Mapping[str, Any]) -> Check:
+        if subject.get("statusPurpose") != entry.purpose:
+            return errored(
+                "status",
+                STATUS_VERIFICATION_ERROR,
+                f"the entry's statusPurpose {quote(entry.purpose)} is not the list's "
+                f"{quote(subject.get('statusPurpose'))}",
+            )
+        bit = read_status_bit(entry, subject)
+        if isinstance(bit, Check):
+            return bit
+        where = f"index {entry.index} of {entry.list_url}"
+        if bit:
+            state = "revoked" if entry.purpose == "revocation" else "suspended"
+            return failed("status", REVOKED, f"{state} ({where})")
+        state = "not revoked" if entry.purpose == "revocation" else "not suspended"
+        return passed("status", f"{state} ({where})")
+
+    # -- 1EdTech Revocation List -----------------------------------------------------------
+
+    def _revocation_list(self, credential: Mapping[str, Any], raw: Mapping[str, Any]) -> Check:
+        url = raw.get("id")
+        if not isinstance(url, str) or not url:
+            return failed(
+                "status", MALFORMED_VALUE_ERROR, "the 1EdTechRevocationList entry has no id"
+            )
+        credential_id = credential.get("id")
+        if not isinstance(credential_id, str) or not credential_id:
+            return errored(
+                "status",
+                STATUS_NOT_CHECKED,
+                "the credential has no id to look up in its revocation list",
+            )
+        try:
+            fetched = self._fetcher.fetch_json(
+                url, max_bytes=STATUS_LIST_MAX_BYTES, accept="application/json"
+            )
+        except FetchError as exc:
+            return errored(
+                "status",
+                STATUS_RETRIEVAL_ERROR,
+                f"the revocation list {quote(url)} cannot be retrieved: {exc.message}",
+            )
+        revoked = _revoked_ids(fetched.data)
+        if revoked is None:
+            return errored(
+                "status",
+                STATUS_VERIFICATION_ERROR,
+                f"the revocation list {quote(url)} is not a 1EdTech revocation list",
+            )
+        if credential_id in revoked:
+            return failed("status", REVOKED, f"revoked (listed in {url})")
+        return passed("status", f"not revoked (not listed in {url})")
+
+
+def _revoked_ids(data: object) -> frozenset[str] | None:
+    """The ids a 1EdTech revocation list marks revoked, or ``None`` if it is malformed."""
+    if not isinstance(data, dict):
+        return None
+    items = data.get("revokedCredential", [])
+    if not isinstance(items, list) or len(items) > _MAX_REVOKED:
+        return None
+    revoked: set[str] = set()
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            return None
+        flag = item.get("revoked", True)
+        if not isinstance(flag, bool):
+            return None
+        if flag:
+            revoked.add(item["id"])
+    return frozenset(revoked)
+
+
+class CompositeStatusChecker:
+    """Routes each status entry: lists under ``base_url`` to ``local``, the rest to ``remote``.
+
+    The credential handed to each checker carries only the entries that checker owns; the
+    answers are combined (``failed`` before ``error`` before ``passed``).
+
+    Args:
+        base_url: This service's base URL (``scheme://host[:port]``, no trailing slash).
+        local: The checker of our own lists (the registry's; never a network request).
+        remote: The checker of every other list (``None``: foreign lists are not checked, an
+            ``error``).
+    """
+
+    def __init__(
+        self, base_url: str, local: StatusChecker, remote: StatusChecker | None = None
+    ) -> None:
+        self._prefix = base_url.rstrip("/") + "/"
+        self._local = local
+        self._remote = remote
+
+    def is_local(self, entry: object) -> bool:
+        """Whether ``entry``'s list lives under this service's base URL."""
+        url = status_list_url(entry)
+        return url is not None and url.startswith(self._prefix)
+
+    def check(self, credential: dict[str, Any]) -> Check:
+        """The ``status`` check of ``credential``, each entry by the checker that owns it."""
+        entries = status_entries(credential)
+        if isinstance(entries, Check):
+            return entries
+        local = [entry for entry in entries if self.is_local(entry)]
+        foreign = [entry for entry in entries if not self.is_local(entry)]
+        results: list[Check] = []
+        if local:
+            results.append(self._local.check({**credential, "credentialStatus": local}))
+        if foreign and self._remote is None:
+            results.append(
+                errored(
+                    "status",
+                    STATUS_RETRIEVAL_ERROR,
+                    "the status list is not this registry's and network status checks are off",
+                )
+            )
+        elif foreign and self._remote is not None:
+            results.append(self._remote.check({**credential, "credentialStatus": foreign}))
+        if len(results) == 1 or any(result.status != "passed" for result in results):
+            return worst_check(results)
+        return passed("status", "; ".join(result.message for result in results))
