@@ -217,6 +217,37 @@ class Catalogue:
         document: dict[str, object] = msgspec.json.decode(self._encoded(slug, base_url, lang))
         return document
 
+    def image(
+        self, slug: str, *, base_url: str, lang: str = "en", outcome: str | None = None
+    ) -> dict[str, object]:
+        """Return the OB 3.0 ``Image`` of an achievement, or of a competence at an outcome level.
+
+        The ``id`` is the URL the application serves the badge artwork at
+        (``{base}/achievements/{slug}/image.png``, or ``.../{slug}/{outcome}/image.png``, with
+        ``?lang=`` for a language other than English); ``caption`` is its alt text.
+
+        Args:
+            slug: A competence or role slug.
+            base_url: The service base URL.
+            lang: A catalogue language (label and caption).
+            outcome: An outcome level slug (competences only), or ``None``.
+
+        Returns:
+            ``{"id", "type": "Image", "caption"}``.
+
+        Raises:
+            UnknownAchievementError: If no competence or role has this slug.
+            UnknownScaleError: If an outcome is given for a role.
+            UnknownLevelError: If the outcome scale has no such level.
+            UnsupportedLanguageError: If ``lang`` is not a catalogue language.
+            InvalidBaseUrlError: If ``base_url`` is not a valid base URL.
+        """
+        definition = self.get(slug)
+        check_language(lang)
+        if outcome is not None:
+            self._scale_of(slug, "outcome").level(outcome)
+        return render.image_json(self._data, definition, base_url, lang, outcome)
+
     def _encode_achievement(self, slug: str, base_url: str, lang: str) -> bytes:
         definition = self.get(slug)
         check_language(lang)

@@ -8,7 +8,7 @@ fixed, so equal input gives byte-identical JSON.
 
 from __future__ import annotations
 
-from badge_classes import ids
+from badge_classes import artwork, ids
 from badge_classes.loader import CatalogueData
 from badge_classes.model import (
     AchievementDefinition,
@@ -108,6 +108,35 @@ def criteria_narrative(frame: CriteriaFrame, indicators: tuple[str, ...]) -> str
     return f"{frame.criteria_intro.strip()}\n\n{bullets}\n\n{frame.criteria_outro.strip()}"
 
 
+def image_json(
+    data: CatalogueData,
+    definition: AchievementDefinition,
+    base_url: str,
+    lang: str,
+    outcome: str | None = None,
+) -> JsonObject:
+    """Return the OB 3.0 ``Image`` of an achievement, or of a competence at an outcome level.
+
+    The image is the badge artwork the application serves (:mod:`badge_classes.artwork`);
+    its ``caption`` is the alt text in ``lang``.
+
+    Args:
+        data: The catalogue data (clusters and scales name the badge in its caption).
+        definition: The competence or role.
+        base_url: The service base URL.
+        lang: The language of the label and caption.
+        outcome: An outcome level slug of a competence, or ``None`` for the achievement.
+
+    Returns:
+        ``{"id": ".../image.png", "type": "Image", "caption": ...}``.
+    """
+    cluster = next((c for c in data.clusters if c.slug == definition.cluster), None)
+    scale = next((s for s in data.scales if s.slug == "outcome"), None) if outcome else None
+    alt = artwork.caption(definition, lang, cluster=cluster, scale=scale, level=outcome)
+    url = artwork.image_url(base_url, definition.slug, outcome, lang=lang)
+    return artwork.image_object(url, alt)
+
+
 def achievement_json(
     data: CatalogueData, definition: AchievementDefinition, base_url: str, lang: str
 ) -> JsonObject:
@@ -131,6 +160,7 @@ def achievement_json(
         "name": text.name.strip(),
         "description": text.description.strip(),
         "criteria": {"narrative": criteria_narrative(frames.get(lang), text.indicators)},
+        "image": image_json(data, definition, base_url, lang),
     }
     if definition.alignments:
         obj["alignment"] = [alignment_json(alignment) for alignment in definition.alignments]

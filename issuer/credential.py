@@ -180,6 +180,11 @@ def build_credential(
     }
     if description is not None:
         credential["description"] = description
+    # The badge artwork of this certification (for a competence, at its outcome level), which
+    # wallets show; the application serves it at this URL (ob3-requirements §1.2, §1.9).
+    credential["image"] = catalogue.image(
+        request.achievement, base_url=base_url, lang=lang, outcome=request.outcome
+    )
     credential["issuer"] = profile.to_json()
     credential["validFrom"] = format_datetime(valid_from)
     if valid_until is not None:

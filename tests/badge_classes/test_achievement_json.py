@@ -29,6 +29,7 @@ def _objects(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield (class name, object) for the Achievement and every nested typed object."""
     yield "Achievement", document
     yield "Criteria", document["criteria"]
+    yield "Image", document["image"]
     for alignment in document.get("alignment", []):
         yield "Alignment", alignment
     for description in document.get("resultDescription", []):
@@ -110,6 +111,7 @@ class TestShape:
             "name",
             "description",
             "criteria",
+            "image",
             "alignment",
             "resultDescription",
             "tag",
@@ -136,13 +138,18 @@ class TestShape:
     def test_no_nulls_no_empty_arrays_and_array_types(
         self, catalogue: Catalogue, base_url: str, slug: str
     ) -> None:
-        """No value is null or an empty array, and every `type` is a non-empty array."""
+        """No value is null or an empty array, and every `type` is a non-empty array.
+
+        Except the Image's `type`: the OB 3.0 schema makes it the string "Image" (§1.9).
+        """
         document = catalogue.achievement(slug, base_url=base_url, lang="es")
         for path, value in _walk(document):
             assert value is not None, path
             assert value != [], path
             assert value != "", path
-            if path.endswith(".type"):
+            if path == "$.image.type":
+                assert value == "Image"
+            elif path.endswith(".type"):
                 assert isinstance(value, list), path
 
     def test_criteria_narrative_lists_the_indicators(
