@@ -1,0 +1,147 @@
+"""Rendering the public pages: headers, the template context, the language, the 404 page."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from litestar import Request, Response
+from litestar.di import NamedDependency
+
+from app.public.i18n import language_names, messages, negotiate
+from app.public.site import Loaded, PublicSite
+from app.public.views import (
+    claims_of_record,
+    verdict_of,
+    verdict_view,
+)
+from registry.holder import linkedin_url
+
+__all__ = [
+    "CSP",
+    "SiteDep",
+    "credential_context",
+    "html_response",
+    "not_found_page",
+    "page_language",
+    "render",
+    "render_html",
+]
+
+SiteDep = NamedDependency[PublicSite]
+
+CSP: Final = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The pages' Content-Security-Policy: nothing but our own images and stylesheet, no script."""
+
+_PAGE_HEADERS: Final = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-cache",
+    "Vary": "Accept, Accept-Language",
+}
+_HTML: Final = "text/html; charset=utf-8"
+
+
+# --------------------------------------------------------------------------------------------
+# rendering
+
+
+def render_html(
+    request: Request[Any, Any, Any],
+    site: PublicSite,
+    template: str,
+    lang: str,
+    *,
+    lang_query: str = "",
+    **context: Any,
+) -> bytes:
+    """Render a template of the app's TemplateConfig (Jinja2, autoescaped) to UTF-8 bytes."""
+    engine = request.app.template_engine
+    if engine is None:  # pragma: no cover - create_app always configures templates
+        raise RuntimeError("the public pages need the app's template config")
+    html: str = engine.get_template(template).render(
+        t=messages(lang),
+        lang=lang,
+        languages=list(language_names().items()),
+        host=site.host,
+        base_url=site.base_url,
+        lang_query=lang_query,
+        **{"error": None, "verdict": None, "claims": None, "recipient_result": None, **context},
+    )
+    return html.encode("utf-8")
+
+
+def html_response(body: bytes, status: int = 200) -> Response[bytes]:
+    """An HTML answer with the pages' headers (CSP, nosniff, no referrer, no framing)."""
+    return Response(body, status_code=status, media_type=_HTML, headers=_PAGE_HEADERS)
+
+
+def render(
+    request: Request[Any, Any, Any],
+    site: PublicSite,
+    template: str,
+    lang: str,
+    *,
+    status: int = 200,
+    lang_query: str = "",
+    **context: Any,
+) -> Response[bytes]:
+    """Render a template into an HTML response with the pages' headers."""
+    body = render_html(request, site, template, lang, lang_query=lang_query, **context)
+    return html_response(body, status)
+
+
+def page_language(request: Request[Any, Any, Any], query: str | None) -> str:
+    return negotiate(query, request.headers.get("accept-language"))
+
+
+def not_found_page(request: Request[Any, Any, Any], site: PublicSite, lang: str) -> Response[bytes]:
+    return render(request, site, "not_found.html", lang, status=404)
+
+
+def credential_context(site: PublicSite, loaded: Loaded, lang: str) -> dict[str, Any]:
+    """The context of a credential page (verification included; runs in a worker thread)."""
+    record = loaded.record
+    report = site.report(loaded)
+    verdict = verdict_of(report, record.status)
+    if verdict == "valid" and record.status in ("revoked", "suspended"):
+        # The registry is authoritative for our own credentials (a list re-signing may lag).
+        verdict = "revoked" if record.status == "revoked" else "suspended"
+    t = messages(lang)
+    url = f"{site.base_url}/credentials/{record.id}"
+    claims = claims_of_record(
+        site.registry.catalogue,
+        t,
+        lang,
+        achievement=record.achievement,
+        outcome=record.outcome,
+        complexity=record.complexity,
+        recipient=record.recipient_name,
+        issuer_name=loaded.org_name,
+        issuer_id=loaded.org_did,
+        assessor=record.assessor_name,
+        issued=record.issued_at,
+        valid_from=record.valid_from,
+        valid_until=record.valid_until,
+        image=f"/credentials/{record.id}/badge.png",
+    )
+    linkedin = linkedin_url(
+        name=claims.name,
+        organization_name=loaded.org_name,
+        issued=record.issued_at,
+        expires=record.valid_until,
+        cert_url=url,
+        cert_id=record.id,
+    )
+    return {
+        "uuid": record.id,
+        "url": url,
+        "claims": claims,
+        "verdict": verdict_view(report, verdict, t, lang, host=site.host, at=site.now()),
+        "linkedin": linkedin,
+        "og_description": f"{claims.kind}: {claims.name} · {t.issuer}: {loaded.org_name}",
+    }
