@@ -2,13 +2,15 @@
 #
 # Every target creates what it needs: a virtual environment in .venv (Python 3.11+ from PATH)
 # with the pinned dependencies of requirements.lock, and, when npm is on PATH, the reference
-# JavaScript implementation in interop/js/node_modules (from its lockfile).
+# JavaScript implementation in interop/js/node_modules and the browser-test driver in
+# e2e/node_modules (each from its lockfile; the browser is the system's chromium, never downloaded).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY_STAMP   := $(VENV)/.installed
 NODE_STAMP := interop/js/node_modules/.installed
+E2E_STAMP  := e2e/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -37,14 +39,25 @@ $(NODE_STAMP): interop/js/package.json interop/js/package-lock.json
 		echo "npm not found: tests and benchmarks against the reference implementation will be skipped"; \
 	fi
 
+$(E2E_STAMP): e2e/package.json e2e/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund && \
+		touch node_modules/.installed; \
+	else \
+		echo "npm not found: the headless-Chromium browser tests (tests/e2e) will be skipped"; \
+	fi
+
 install: $(PY_STAMP) ## Create .venv and install the service with its development tools
 	-@$(MAKE) --no-print-directory $(NODE_STAMP)
+	-@$(MAKE) --no-print-directory $(E2E_STAMP)
 
 run: $(PY_STAMP) ## Serve the whole service at http://$(HOST):$(PORT) (SQLite under ./var)
 	$(BIN)/leverup serve --host $(HOST) --port $(PORT)
 
-test: $(PY_STAMP) ## Run the whole test suite (reference-implementation tests need npm)
+test: $(PY_STAMP) ## Run the whole test suite (reference-implementation and browser tests need npm)
 	-@$(MAKE) --no-print-directory $(NODE_STAMP)
+	-@$(MAKE) --no-print-directory $(E2E_STAMP)
+	@if [ -f $(E2E_STAMP) ]; then cd e2e && npm run --silent lockfile:check; fi
 	@if [ -f $(NODE_STAMP) ]; then \
 		cd interop/js && npm run --silent lockfile:check && npm test --silent; \
 	else \
@@ -62,6 +75,7 @@ bench: $(PY_STAMP) ## Throughput and latency, beside the reference implementatio
 		echo "PostgreSQL not reachable at LEVERUP_BENCH_DATABASE_URL: registry figures on SQLite only"; db=sqlite; fi; \
 	LEVERUP_BENCH_DATABASE_URL="$(LEVERUP_BENCH_DATABASE_URL)" PYTHONPATH=. \
 		$(BIN)/python scripts/bench_registry.py --database $$db
+	PYTHONPATH=. $(BIN)/python scripts/bench_public_page.py
 
 lint: $(PY_STAMP) ## ruff: formatting and lint
 	$(BIN)/ruff format --check .
@@ -84,4 +98,4 @@ lock: ## Re-pin requirements.lock from pyproject.toml in a throwaway environment
 	rm -rf .venv-lock
 
 clean: ## Remove the environments and caches (keeps ./var)
-	rm -rf $(VENV) .venv-lock interop/js/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock interop/js/node_modules e2e/node_modules .pytest_cache .mypy_cache .ruff_cache
