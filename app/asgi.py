@@ -9,20 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.to_thread
-import msgspec
-from litestar import Litestar, MediaType, Request, get, post
+from litestar import Litestar, MediaType, get
 from litestar.di import NamedDependency, Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
 
+from app import http_media, public
 from app.context import LocalServices
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import UnknownAchievementError, UnsupportedLanguageError
 from common.errors import InvalidInputError, NotFoundError
 from common.settings import Settings, load_settings
-from registry import http_credentials, http_orgs, http_status
+from registry import background, http_credentials, http_orgs, http_status
 from registry.deps import registry_dependencies
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
@@ -71,6 +71,7 @@ def index(services: Services) -> dict[str, Any]:
             "achievements": f"{base}/achievements",
             "didDocument": f"{base}/.well-known/did.json",
             "verify": f"{base}/api/v1/verify",
+            "verifyPage": f"{base}/verify",
             "openapi": f"{base}/schema",
             "health": f"{base}/health",
         },
@@ -122,20 +123,6 @@ def did_document(services: Services) -> Response[Any]:
     return Response(document, media_type="application/did+ld+json")
 
 
-@post("/api/v1/verify", tags=["verifier"], status_code=200)
-async def verify_credential(request: Request[Any, Any, Any], services: Services) -> Response[Any]:
-    """Verify any Open Badges 3.0 credential sent as the JSON request body.
-
-    Always answers 200 with a report for a credential that could be read; ``verified`` says
-    whether every check passed. A body that is not a credential at all is still a report (its
-    ``parse`` check fails).
-    """
-    body = await request.body()
-    # CPU-bound (canonicalization, Ed25519): off the event loop so other requests are served.
-    report = await anyio.to_thread.run_sync(services.verifier.verify, body)
-    return Response(msgspec.to_builtins(report), media_type=MediaType.JSON)
-
-
 def create_app(settings: Settings | None = None, services: LocalServices | None = None) -> Litestar:
     """Build the application.
 
@@ -169,20 +156,27 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
             list_achievements,
             get_achievement,
             did_document,
-            verify_credential,
+            # The public pages and verifiers (app.public) own GET /credentials/{uuid}.
+            *public.ROUTES,
             # The credentials routes first: Litestar 2.25 wraps a sync handler twice when a
             # later handler joins its path, and the lifecycle routes share paths with these.
             *http_credentials.ROUTES,
+            *http_media.ROUTES,
             *http_status.ROUTES,
             *http_orgs.ROUTES,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
             **registry_dependencies(registry),
+            **public.site_dependencies(public.PublicSite(registry, services.verifier)),
         },
+        template_config=public.template_config(),
         plugins=[problem_plugin()],
         exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
         on_startup=[on_startup],
+        # Re-signs status lists whose publication is pending, purges expired idempotency keys
+        # (LEVERUP_STATUS_REPUBLISH_SECONDS; 0 turns it off).
+        lifespan=[background.lifespan(registry)],
         on_shutdown=[registry.engine.dispose],
         request_max_body_size=MAX_BODY_BYTES,
         multipart_form_part_limit=10,

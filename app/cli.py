@@ -410,7 +410,8 @@ def serve(ctx: _Context, host: str, port: int) -> None:
                 "",
                 f"  achievements       {base}/achievements",
                 f"  DID document       {base}/.well-known/did.json",
-                f"  verify (POST)      {base}/api/v1/verify",
+                f"  verify a badge     {base}/verify  (a page: upload, paste or link)",
+                f"  verify (API POST)  {base}/api/v1/verify",
                 f"  API documentation  {base}/schema",
                 f"  health             {base}/health",
                 "",
@@ -434,6 +435,8 @@ def serve(ctx: _Context, host: str, port: int) -> None:
                     '"complexity":"mid-high","recipient":{"email":"v@example.org"}}\' '
                     "\\",
                     f"      {base}/api/v1/credentials",
+                    "  then open links.page of the answer in a browser (the public page, its QR "
+                    "code and badge images are linked from it)",
                 ]
             )
         )
@@ -481,11 +484,15 @@ def _development_organisation(services: Any) -> tuple[str, str] | None:
 
 def _add_registry_commands() -> None:
     from registry.cli_batch import issue_batch
+    from registry.cli_ops import audit, keys_compromise, status
     from registry.cli_orgs import orgs, tokens
 
     main.add_command(orgs)
     main.add_command(tokens)
     main.add_command(issue_batch)
+    main.add_command(status)
+    main.add_command(audit)
+    keys.add_command(keys_compromise)  # leverup keys compromise --org S --key K
 
 
 _add_registry_commands()

@@ -110,18 +110,30 @@ class LocalServices:
 
     @functools.cached_property
     def verifier(self) -> Verifier:
-        """The verifier: did:key, and our own did:web issuers resolved locally."""
+        """The verifier: did:key; our own did:web issuers and status lists from the database;
+        any other did:web document and status list over the bounded network fetcher."""
         from datetime import timedelta
 
-        from app.verification import make_verifier
+        from app.verification import make_fetcher, make_verifier
         from registry.status import RegistryStatusChecker
+        from verifier.known_issuers import KnownIssuers
 
         return make_verifier(
             self.processor,
             local_documents=self.local_did_document,
             status_checker=RegistryStatusChecker(self.registry),
             clock_skew=timedelta(seconds=self.settings.clock_skew_seconds),
+            fetcher=make_fetcher(self.settings),
+            base_url=self.settings.base_url,
+            own_hosts=(self.settings.host,),
+            known_issuers=KnownIssuers(self.settings.trusted_dids, self.is_own_issuer),
         )
+
+    def is_own_issuer(self, did: str) -> bool:
+        """Whether ``did`` is the local issuer or an organisation of this registry."""
+        if did == self.issuer_did:
+            return True
+        return did.startswith(self.issuer_did + ":") and self.local_did_document(did) is not None
 
     @functools.cached_property
     def issuer(self) -> CredentialIssuer:

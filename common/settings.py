@@ -63,6 +63,43 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rate_limit_per_minute: int = 600
     """Requests per minute accepted from one client address (429 beyond it); 0 disables."""
 
+    recipient_checks_per_minute: int = 10
+    """Recipient checks (the e-mail check of the public page and ``recipient`` in
+    ``POST /api/v1/verify``) accepted per minute from one client address (429 beyond it,
+    catalogue H19); 0 disables."""
+
+    url_fetches_per_minute: int = 30
+    """Verifications of another host's credential URL (the verify page's and
+    ``POST /api/v1/verify``'s ``url``) accepted per minute from one client address (429 beyond
+    it, catalogue H16 after H14); 0 disables."""
+
+    max_credentials_per_org_per_day: int = 50_000
+    """Credentials one organisation may issue in any 24 hours (429 beyond it); 0 disables."""
+
+    idempotency_ttl_hours: int = 24
+    """Hours an ``Idempotency-Key`` is remembered; an older key counts as new and is purged;
+    0 keeps keys for ever."""
+
+    status_republish_seconds: int = 30
+    """Seconds between the app's background re-signings of lagging status lists; 0 disables."""
+
+    fetch_allow_private: bool = False
+    """Development only: let the verifier fetch DID documents and status lists from private,
+    loopback and link-local addresses, IP-literal and ``localhost`` did:web hosts, and ports other
+    than the default. Refused in production."""
+
+    fetch_allow_http: bool = False
+    """Development only: let the verifier fetch over plain ``http`` (did:web documents too).
+    Refused in production."""
+
+    fetch_timeout_seconds: float = 3.0
+    """Time limit of one verifier fetch (a DID document or a status list), per operation and in
+    total."""
+
+    trusted_dids: tuple[str, ...] = ()
+    """Issuer DIDs shown as known issuers besides this registry's organisations (comma-separated
+    in the environment)."""
+
     @property
     def database(self) -> str:
         """The registry database URL (the embedded SQLite default when unset)."""
@@ -93,8 +130,31 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if self.rate_limit_per_minute < 0:
             raise ConfigurationError("LEVERUP_RATE_LIMIT_PER_MINUTE must not be negative")
+        for name in (
+            "recipient_checks_per_minute",
+            "url_fetches_per_minute",
+            "max_credentials_per_org_per_day",
+            "idempotency_ttl_hours",
+            "status_republish_seconds",
+        ):
+            if getattr(self, name) < 0:
+                raise ConfigurationError(f"LEVERUP_{name.upper()} must not be negative")
         if self.clock_skew_seconds < 0:
             raise ConfigurationError("LEVERUP_CLOCK_SKEW_SECONDS must not be negative")
+        if self.environment == "production" and (self.fetch_allow_private or self.fetch_allow_http):
+            raise ConfigurationError(
+                "LEVERUP_FETCH_ALLOW_PRIVATE and LEVERUP_FETCH_ALLOW_HTTP are development switches"
+            )
+        if not 0 < self.fetch_timeout_seconds <= 60:
+            raise ConfigurationError("LEVERUP_FETCH_TIMEOUT_SECONDS must be in (0, 60]")
+
+
+_LIST_FIELDS = frozenset({"trusted_dids"})
+"""Settings given as comma-separated lists in the environment."""
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _decode(kind: type, value: object) -> object:
@@ -120,7 +180,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
             continue  # test and benchmark switches (LEVERUP_TEST_*, _REQUIRE_*, _BENCH_*)
         if field not in fields:
             raise ConfigurationError(f"unknown setting {name}")
-        raw[field] = value
+        raw[field] = _split(value) if field in _LIST_FIELDS else value
     raw.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode)
