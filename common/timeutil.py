@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
-__all__ = ["format_datetime", "parse_datetime_stamp", "utcnow"]
+__all__ = ["format_datetime", "parse_datetime_stamp", "parse_whole_seconds", "utcnow"]
 
 # XML Schema 1.1 dateTimeStamp (VC DM 2.0 §4.9 regular expression, restricted to 4-digit years).
 _DATETIME_STAMP = re.compile(
@@ -45,7 +45,8 @@ def parse_datetime_stamp(value: str) -> datetime:
     Raises:
         ValueError: if ``value`` is not a dateTimeStamp.
     """
-    match = _DATETIME_STAMP.match(value) if isinstance(value, str) else None
+    # fullmatch: with match, the final "$" would also accept a trailing newline (catalogue G6).
+    match = _DATETIME_STAMP.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         raise ValueError(f"not an xsd:dateTimeStamp with a time zone: {value!r}")
     year = int(match["y"])
@@ -69,3 +70,19 @@ def parse_datetime_stamp(value: str) -> datetime:
         micro,
         tzinfo=tzinfo,
     )
+
+
+def parse_whole_seconds(value: str) -> datetime:
+    """Parse an ``xsd:dateTimeStamp`` that states whole seconds (no fraction).
+
+    What a request asks the issuer to sign: a fraction would be dropped or rounded on the way
+    (catalogue G10), so it is refused instead.
+
+    Raises:
+        ValueError: if ``value`` is not a dateTimeStamp or has a fraction of a second.
+    """
+    parsed = parse_datetime_stamp(value)
+    match = _DATETIME_STAMP.fullmatch(value)
+    if match is not None and match["f"]:
+        raise ValueError(f"not whole seconds: {value!r}")
+    return parsed

@@ -60,6 +60,9 @@ class IssueRequest(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
             raise InvalidInputError(f"not a DID: {self.recipient.did!r}")
         if self.valid_until is not None and self.valid_until.tzinfo is None:
             raise InvalidInputError("validUntil needs a time zone (e.g. 2030-01-01T00:00:00Z)")
+        if self.valid_until is not None and self.valid_until.microsecond:
+            # The credential states whole seconds: a fraction would be dropped (catalogue G10).
+            raise InvalidInputError("validUntil must be whole seconds (e.g. 2030-01-01T00:00:00Z)")
         for text in (self.recipient.name, self.assessor):
             if text is not None and not text.strip():
                 raise InvalidInputError("names must not be blank")

@@ -22,7 +22,7 @@ from typing import Any, Final
 import msgspec
 
 from common.errors import InvalidInputError
-from common.timeutil import parse_datetime_stamp
+from common.timeutil import format_datetime, parse_whole_seconds
 from registry.errors import BatchTooLargeError
 from registry.schemas import BatchRow, CredentialIn
 
@@ -99,9 +99,9 @@ def _header(cells: list[str]) -> list[str]:
     return names
 
 
-def _when(value: str) -> datetime:
+def _when(value: str) -> str:
     try:
-        return parse_datetime_stamp(value)
+        return format_datetime(parse_whole_seconds(value))
     except ValueError:
         pass
     try:
@@ -110,7 +110,7 @@ def _when(value: str) -> datetime:
         raise ValueError(
             "valid_until must be a date (2030-12-31) or a date-time with a time zone"
         ) from None
-    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+    return format_datetime(datetime.combine(day, time(23, 59, 59), tzinfo=UTC))
 
 
 def _message(exc: msgspec.ValidationError) -> str:

@@ -30,13 +30,15 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any, Final
 
+import msgspec
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from common.timeutil import format_datetime
+from common.timeutil import format_datetime, parse_datetime_stamp
 from issuer import sign_credential
 from registry._bitstring import (
     STATUS_LIST_SIZE,
@@ -359,7 +361,7 @@ class StatusListService:
             "id": url,
             "type": ["VerifiableCredential", "BitstringStatusListCredential"],
             "issuer": org.did,
-            "validFrom": format_datetime(self._registry.clock()),
+            "validFrom": self._valid_from(row),
             "credentialSubject": {
                 "id": f"{url}#list",
                 "type": "BitstringStatusList",
@@ -370,6 +372,19 @@ class StatusListService:
         }
 
     # -- internals ---------------------------------------------------------------------------
+
+    def _valid_from(self, row: StatusListRecord) -> str:
+        """Now, but never earlier than the list signed before: a clock stepped back must not
+        make a newer list look older (verifiers refuse lists that roll back; J19, F13)."""
+        now = self._registry.clock().astimezone(UTC).replace(microsecond=0)
+        if row.signed_bytes:
+            try:
+                previous = parse_datetime_stamp(msgspec.json.decode(row.signed_bytes)["validFrom"])
+            except (msgspec.DecodeError, KeyError, TypeError, ValueError):
+                previous = None
+            if previous is not None and previous > now:
+                now = previous
+        return format_datetime(now)
 
     def _sign(self, org: OrganisationRecord, row: StatusListRecord) -> None:
         document = self.list_document(org, row)

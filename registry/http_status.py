@@ -28,7 +28,7 @@ from litestar.params import FromPath, JSONBody
 from sqlmodel import Session
 
 from common.errors import InvalidInputError
-from common.timeutil import parse_datetime_stamp
+from common.timeutil import parse_whole_seconds
 from registry._status_lists import REVOCATION, StatusListService, parse_seq, republish
 from registry.auth import Principal, require
 from registry.context import Registry
@@ -196,10 +196,11 @@ def renew_credential(
     """Re-issue an active credential with a new ``validUntil`` (admin)."""
     require(principal, "admin")
     try:
-        valid_until = parse_datetime_stamp(data.valid_until)
+        valid_until = parse_whole_seconds(data.valid_until)
     except ValueError:
         raise InvalidInputError(
-            "validUntil must be a date-time with a time zone, e.g. 2030-01-01T00:00:00Z"
+            "validUntil must be a date-time in whole seconds with a time zone,"
+            " e.g. 2030-01-01T00:00:00Z"
         ) from None
     record = LifecycleService(registry, session).renew(
         principal.org, str(credential_id), valid_until=valid_until, actor=principal.actor

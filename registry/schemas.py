@@ -16,6 +16,8 @@ from typing import Annotated, Any, Final
 
 import msgspec
 
+from common.errors import InvalidInputError
+from common.timeutil import parse_whole_seconds
 from issuer import EvidenceItem, IssueRequest, Recipient
 
 __all__ = [
@@ -132,7 +134,11 @@ class CredentialIn(_In, frozen=True):
     outcome: Level | None = None
     complexity: Level | None = None
     evidence: Annotated[list[EvidenceIn], msgspec.Meta(max_length=20)] | None = None
-    valid_until: AwareDateTime | None = msgspec.field(default=None, name="validUntil")
+    valid_until: Annotated[str, msgspec.Meta(max_length=64)] | None = msgspec.field(
+        default=None, name="validUntil"
+    )
+    """Kept as sent and parsed strictly (whole seconds with a time zone): a decoded datetime
+    would already have rounded a sub-microsecond fraction (catalogue G10)."""
     lang: Lang | None = None
     assessor: AssessorIn | None = None
 
@@ -162,10 +168,20 @@ class CredentialIn(_In, frozen=True):
             outcome=self.outcome,
             complexity=self.complexity,
             evidence=evidence,
-            valid_until=self.valid_until,
+            valid_until=None if self.valid_until is None else _valid_until(self.valid_until),
             lang=self.lang,
             assessor=None if self.assessor is None else self.assessor.name.strip(),
         )
+
+
+def _valid_until(value: str) -> datetime:
+    try:
+        return parse_whole_seconds(value)
+    except ValueError:
+        raise InvalidInputError(
+            "validUntil must be a date-time in whole seconds with a time zone,"
+            " e.g. 2030-01-01T00:00:00Z"
+        ) from None
 
 
 class BatchRow(msgspec.Struct, frozen=True, kw_only=True):

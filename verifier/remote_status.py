@@ -1,4 +1,4 @@
-"""Status checks over the network, for status lists that are not ours (catalogue F2-F11, F14, F17).
+"""Status checks over the network, for status lists that are not ours (catalogue F2-F14, F17).
 
 :class:`RemoteStatusChecker` evaluates **every** ``credentialStatus`` entry (F10), at most
 :data:`MAX_ENTRIES` of them:
@@ -16,6 +16,12 @@
   ``revokedCredential`` with ``revoked`` true or absent.
 - any other type: an ``error``, "unsupported status type, cannot confirm" (F11).
 
+Rollback (F13): the checker remembers, per list URL, the newest ``validFrom`` of a list it has
+verified (:data:`MAX_REMEMBERED_LISTS` URLs, least recently seen forgotten first). A verified list
+whose ``validFrom`` is older than that is an ``error`` (STATUS_VERIFICATION_ERROR, "the status
+list was rolled back"): a CDN or a holder replaying a list from before a revocation never yields
+"not revoked". Only verified lists are remembered, so an unsigned list cannot poison the memory.
+
 Fail closed: a list that cannot be fetched, parsed or trusted is an ``error`` (status unknown),
 never ``passed``. Verified lists are cached by exact URL for ``min(Cache-Control max-age, the
 list's ttl, 300 s)``; a failure is never cached.
@@ -27,12 +33,14 @@ a network request.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from common.jsonld import JsonLdProcessor
-from common.timeutil import utcnow
+from common.timeutil import parse_datetime_stamp, utcnow
 from verifier._cache import DocumentCache
 from verifier._issuer import check_issuer
 from verifier._proof import check_proof
@@ -65,6 +73,7 @@ from verifier.status import StatusChecker
 __all__ = [
     "LIST_ACCEPT",
     "MAX_ENTRIES",
+    "MAX_REMEMBERED_LISTS",
     "REVOCATION_LIST_TYPE",
     "CompositeStatusChecker",
     "RemoteStatusChecker",
@@ -79,6 +88,9 @@ BITSTRING_ENTRY: Final = "BitstringStatusListEntry"
 REVOCATION_LIST_TYPE: Final = "1EdTechRevocationList"
 
 _MAX_REVOKED: Final = 100_000
+
+MAX_REMEMBERED_LISTS: Final = 4096
+"""How many list URLs the rollback memory (F13) keeps, the least recently seen dropped first."""
 
 
 def _types(entry: Mapping[str, Any]) -> list[Any]:
@@ -129,6 +141,8 @@ class RemoteStatusChecker:
         self._clock = clock
         self._skew = skew
         self._cache: DocumentCache[dict[str, Any]] = cache or DocumentCache(maxsize=64)
+        self._newest: OrderedDict[str, datetime] = OrderedDict()
+        self._newest_lock = threading.Lock()
 
     def check(self, credential: dict[str, Any]) -> Check:
         """The ``status`` check of ``credential`` (see the module docstring)."""
@@ -205,7 +219,30 @@ class RemoteStatusChecker:
         owner = check_issuer(checked, proof.methods)
         if owner.status != "passed":
             raise UntrustedListError(f"its signing key is not its issuer's: {owner.message}")
-        return list_subject(checked)
+        subject = list_subject(checked)
+        self._refuse_rollback(url, checked.get("validFrom"))
+        return subject
+
+    def _refuse_rollback(self, url: str, valid_from: object) -> None:
+        """Remember the newest ``validFrom`` of ``url``; raise if ``valid_from`` is older (F13).
+
+        A list without ``validFrom`` is neither remembered nor compared (its form was checked
+        by :func:`check_list_validity`).
+        """
+        if not isinstance(valid_from, str):
+            return
+        moment = parse_datetime_stamp(valid_from)
+        with self._newest_lock:
+            newest = self._newest.get(url)
+            if newest is not None and moment < newest:
+                raise UntrustedListError(
+                    f"the status list was rolled back: its validFrom {valid_from} is older than "
+                    f"a version already seen ({newest.isoformat()})"
+                )
+            self._newest[url] = moment
+            self._newest.move_to_end(url)
+            while len(self._newest) > MAX_REMEMBERED_LISTS:
+                self._newest.popitem(last=False)
 
     @staticmethod
     def _bit(entry: BitstringEntry, subject: Mapping[str, Any]) -> Check:

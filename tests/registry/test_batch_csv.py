@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from common.errors import InvalidInputError
@@ -46,7 +44,7 @@ class TestReading:
             "maria@example.org",
         )
         assert request.lang == "nl"
-        assert request.valid_until == datetime(2031, 6, 30, 10, 0, tzinfo=UTC)
+        assert request.valid_until == "2031-06-30T10:00:00Z"
 
     def test_byte_order_mark_is_ignored(self) -> None:
         """UTF-8 with a BOM (as spreadsheets save it) reads like without."""
@@ -78,7 +76,7 @@ class TestReading:
     def test_plain_date_means_the_end_of_that_day(self) -> None:
         """valid_until 2030-12-31 is 2030-12-31T23:59:59Z."""
         rows = _parse(f"{HEADER},valid_until\n{ROW},2030-12-31\n")
-        assert rows[0].request.valid_until == datetime(2030, 12, 31, 23, 59, 59, tzinfo=UTC)
+        assert rows[0].request.valid_until == "2030-12-31T23:59:59Z"
 
     def test_trailing_empty_cells_are_allowed(self) -> None:
         """Extra empty cells (spreadsheets pad rows) are not an error."""
@@ -110,6 +108,11 @@ class TestRowErrors:
     def test_invalid_date(self) -> None:
         """A valid_until that is neither a date nor a date-time is that row's error."""
         rows = _parse(f"{HEADER},valid_until\n{ROW},31/12/2030\n")
+        assert "valid_until must be a date" in rows[0].errors[0]
+
+    def test_g10_fractional_seconds_are_that_rows_error(self) -> None:
+        """valid_until with a fraction of a second is refused, never rounded (catalogue G10)."""
+        rows = _parse(f"{HEADER},valid_until\n{ROW},2030-12-31T10:00:00.5Z\n")
         assert "valid_until must be a date" in rows[0].errors[0]
 
     def test_assessor_email_without_name(self) -> None:
