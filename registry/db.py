@@ -83,7 +83,14 @@ def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None)
     sa_url = _sqlalchemy_url(url)
     if sa_url.startswith("sqlite"):
         engine = sa.create_engine(
-            sa_url, echo=echo, connect_args={"check_same_thread": False, "timeout": 10}
+            sa_url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": 10},
+            # As many pooled connections as the worker threads that use them at once (anyio's
+            # default limiter is 40): a connection opened beyond the pool is closed on return,
+            # and opening one (with its PRAGMAs) costs more than the query a public page makes.
+            pool_size=40,
+            max_overflow=10,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "handle_error", _storage_error)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any, Final
+from typing import Any, Final, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -13,10 +13,13 @@ from litestar.di import NamedDependency
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
+from litestar.response.base import ASGIResponse
+from litestar.types import ASGIApp
 from sqlmodel import Session
 
 from app.public._render import (
     SiteDep,
+    cached_page_response,
     credential_context,
     html_response,
     not_found_page,
@@ -25,7 +28,7 @@ from app.public._render import (
     render_html,
 )
 from app.public.i18n import messages
-from app.public.site import Loaded, PublicSite
+from app.public.site import LOOP_READ_ERRORS, Loaded, PublicSite
 from app.public.views import (
     claims_of_record,
 )
@@ -63,7 +66,7 @@ async def public_credential(
     site: SiteDep,
     credential_ref: FromPath[str],
     lang: FromQuery[str | None] = None,
-) -> Response[bytes]:
+) -> ASGIApp:
     """The credential: its signed bytes for machines, its verified page for browsers.
 
     ``/credentials/{uuid}.json`` is always ``application/json``; otherwise ``Accept`` chooses
@@ -81,20 +84,28 @@ async def public_credential(
                 detail=f"this credential is available as {', '.join(_OFFERED)}",
             )
         media = chosen
+    # Annotated ASGIApp so that Litestar takes either a Response or a ready ASGIResponse (a
+    # cached page with its headers encoded once); it dispatches on the value at run time.
     if media == "text/html":
-        return await _page(request, site, wanted, page_language(request, lang))
+        page = await _page(request, site, wanted, page_language(request, lang))
+        return cast("ASGIApp", page)
     loaded = await anyio.to_thread.run_sync(lambda: site.load(wanted))
-    return _signed(request, loaded, media, download)
+    return cast("ASGIApp", _signed(request, loaded, media, download))
 
 
 async def _page(
     request: Request[Any, Any, Any], site: PublicSite, wanted: str, language: str
-) -> Response[bytes]:
+) -> Response[bytes] | ASGIResponse:
     """The page: from the page cache while the registry reports the state it shows, else
     loaded, verified (cached), rendered and kept."""
 
     def cached() -> bytes | None:
-        key, state = site.state(wanted)
+        try:
+            key, state = site.state(wanted)
+        except LOOP_READ_ERRORS:
+            if not site.inline_state:
+                raise
+            return None  # SQLite busy for the loop's short read: the worker thread reads
         hit = site.pages.get((key, language), site.now())
         return hit[1] if hit is not None and hit[0] == state else None
 
@@ -103,9 +114,9 @@ async def _page(
         return loaded, credential_context(site, loaded, language)
 
     try:
-        body = await anyio.to_thread.run_sync(cached)
+        body = cached() if site.inline_state else await anyio.to_thread.run_sync(cached)
         if body is not None:
-            return html_response(body)
+            return cached_page_response(body)
         loaded, context = await anyio.to_thread.run_sync(fresh)
     except CredentialNotFoundError:
         return not_found_page(request, site, language)

@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from litestar import Request, Response
 from litestar.di import NamedDependency
+from litestar.response.base import ASGIResponse
 
 from app.public.i18n import language_names, messages, negotiate
 from app.public.site import Loaded, PublicSite
@@ -19,6 +20,7 @@ from registry.holder import linkedin_url
 __all__ = [
     "CSP",
     "SiteDep",
+    "cached_page_response",
     "credential_context",
     "html_response",
     "not_found_page",
@@ -43,7 +45,8 @@ _PAGE_HEADERS: Final = {
     "Cache-Control": "no-cache",
     "Vary": "Accept, Accept-Language",
 }
-_HTML: Final = "text/html; charset=utf-8"
+_HTML: Final = "text/html"
+"""Litestar adds ``; charset=utf-8`` to ``text/*`` types."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -78,6 +81,12 @@ def render_html(
 def html_response(body: bytes, status: int = 200) -> Response[bytes]:
     """An HTML answer with the pages' headers (CSP, nosniff, no referrer, no framing)."""
     return Response(body, status_code=status, media_type=_HTML, headers=_PAGE_HEADERS)
+
+
+def cached_page_response(body: bytes) -> ASGIResponse:
+    """A rendered page served again: the same bytes and headers as :func:`html_response`, as
+    a ready ASGI response (the hot path of the public page skips the Response conversion)."""
+    return ASGIResponse(body=body, media_type=_HTML, headers=_PAGE_HEADERS)
 
 
 def render(

@@ -7,10 +7,11 @@ A page reads the database once: one prepared statement in one short read-only tr
 from __future__ import annotations
 
 import functools
+import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 import sqlalchemy as sa
 from sqlmodel import select
@@ -23,7 +24,11 @@ from registry.errors import CredentialNotFoundError
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
 from verifier import VerificationReport, Verifier
 
-__all__ = ["Loaded", "PublicRecord", "PublicSite"]
+__all__ = ["LOOP_READ_ERRORS", "Loaded", "PublicRecord", "PublicSite"]
+
+LOOP_READ_ERRORS: Final = (sqlite3.OperationalError,)
+"""What an inline state read on the event loop may raise when SQLite is busy: treat it as a
+cache miss, so the page is read in a worker thread with the normal timeout."""
 
 
 _COLUMNS: Final = (
@@ -145,6 +150,13 @@ class PublicSite:
         """The registry's clock."""
         return self.registry.clock()
 
+    @functools.cached_property
+    def inline_state(self) -> bool:
+        """Whether :meth:`state` may run on the event loop: on SQLite it is one indexed read of
+        a few microseconds that never waits for a writer (WAL), cheaper than the hop to a worker
+        thread; a server database answers over the network, so there it runs in a thread."""
+        return self.registry.engine.dialect.name == "sqlite"
+
     def load(self, ref: str, *, include_hidden: bool = False) -> Loaded:
         """Read a public credential with its status list version and issuer.
 
@@ -185,19 +197,34 @@ class PublicSite:
             CredentialNotFoundError: Unknown, erased or hidden.
         """
         key = _canonical(ref)
-        raw = self.registry.engine.raw_connection()
-        try:
-            cursor = raw.cursor()
+        if self.inline_state:
+            row = self._loop_cursor.execute(self._state_sql, (key,)).fetchone()
+        else:
+            raw = self.registry.engine.raw_connection()
             try:
-                cursor.execute(self._state_sql, (key,))
-                row = cursor.fetchone()
+                cursor = raw.cursor()
+                try:
+                    cursor.execute(self._state_sql, (key,))
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
             finally:
-                cursor.close()
-        finally:
-            raw.close()
+                raw.close()
         if row is None or not row[4] or row[5]:
             raise CredentialNotFoundError(f"no credential {key}")
         return key, (int(row[0]), str(row[1]), int(row[2]), int(row[3]))
+
+    @functools.cached_property
+    def _loop_cursor(self) -> Any:
+        """SQLite only: a cursor of one pooled connection kept for the event loop's inline
+        state reads (:attr:`inline_state`; one loop, so never used concurrently). The
+        connection runs in autocommit (no implicit transaction), so each read sees the latest
+        committed state."""
+        cursor = self.registry.engine.raw_connection().cursor()
+        # Never hold the event loop: a read that would wait (a rare WAL recovery) gives up
+        # after 50 ms and the page takes the worker-thread path instead (see LOOP_READ_ERRORS).
+        cursor.execute("PRAGMA busy_timeout = 50")
+        return cursor
 
     @functools.cached_property
     def recipient_limiter(self) -> WindowLimiter:

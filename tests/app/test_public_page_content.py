@@ -116,6 +116,20 @@ class TestBrowser:
         assert response.headers["content-type"].startswith("text/html")
         assert "<h1>Credential not found</h1>" in response.text
 
+    def test_a_page_served_again_has_the_same_headers(
+        self, client: TestClient[Any], registry: Registry, org: OrganisationRecord
+    ) -> None:
+        """The second view comes from the page cache, with the same bytes and headers (one
+        charset, the CSP) as the first."""
+        record = issue(registry, org)
+        first, again = page(client, record.id), page(client, record.id)
+        assert first.content == again.content
+        for response in (first, again):
+            assert response.headers["content-type"] == "text/html; charset=utf-8"
+            assert "script-src 'none'" in response.headers["content-security-policy"]
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["vary"] == "Accept, Accept-Language"
+
     def test_open_graph_tags(
         self, client: TestClient[Any], registry: Registry, org: OrganisationRecord
     ) -> None:

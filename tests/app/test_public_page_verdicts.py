@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from litestar.testing import TestClient
 from public_support import (  # noqa: F401 - fixtures
     FrozenClock,
@@ -146,3 +148,25 @@ class TestVerdicts:
         site.verifier.verify = counting  # type: ignore[method-assign]
         assert _verdict(page(client, record.id).text) == "valid"
         assert calls == []
+
+    def test_a_busy_database_on_the_loop_falls_back_to_a_worker_thread(
+        self,
+        client: TestClient[Any],
+        registry: Registry,
+        org: OrganisationRecord,
+        site: PublicSite,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """SQLite answers the page's state read on the event loop with a 50 ms timeout; when it
+        is busy, the page is read in a worker thread instead of failing (or holding the loop)."""
+        record = issue(registry, org)
+        page(client, record.id)
+
+        def busy(_ref: str) -> Any:
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(site, "inline_state", True)
+        monkeypatch.setattr(site, "state", busy)
+        response = page(client, record.id)
+        assert response.status_code == 200
+        assert _verdict(response.text) == "valid"
