@@ -28,6 +28,7 @@ it as "could not be checked", never as valid. Two subclasses say more: :class:`F
 
 from __future__ import annotations
 
+import concurrent.futures
 import ipaddress
 import json
 import re
@@ -178,6 +179,14 @@ class Fetcher:
             FetchError: For any refusal or failure (see the subclasses).
         """
         raise NotImplementedError
+
+
+_RESOLVERS: Final = concurrent.futures.ThreadPoolExecutor(
+    max_workers=4, thread_name_prefix="leverup-resolve"
+)
+"""Host name resolution runs here, so that a slow resolver is bounded by the fetch's time limit
+(``getaddrinfo`` itself cannot be interrupted). Four workers at most: when all are stuck,
+later lookups wait in the queue and time out too (fail closed), and no thread is ever added."""
 
 
 def system_resolve(host: str, port: int) -> list[str]:
@@ -397,8 +406,15 @@ class HttpFetcher(Fetcher):
                 raise FetchRefusedError(
                     f"the host {host[:100]!r} is an IP address in a legacy form"
                 ) from None
+            lookup = _RESOLVERS.submit(self._resolve, host, port)
             try:
-                addresses = list(self._resolve(host, port))
+                addresses = list(lookup.result(timeout=self.policy.timeout))
+            except concurrent.futures.TimeoutError:
+                lookup.cancel()
+                raise FetchError(
+                    f"the host {host[:100]!r} could not be resolved within "
+                    f"{self.policy.timeout:g} s"
+                ) from None
             except (OSError, UnicodeError) as exc:
                 raise FetchError(f"the host {host[:100]!r} cannot be resolved ({exc})") from None
         if not addresses:

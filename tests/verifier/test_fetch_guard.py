@@ -7,6 +7,8 @@ resolve through injected resolvers; connections go to a recording backend.
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 import httpcore
@@ -132,6 +134,27 @@ def test_e1_every_resolved_address_is_checked(no_network: list[Any]) -> None:
     """One private answer among public ones refuses the host (no "first answer wins")."""
     fetcher, recorder, _ = _fetcher([["93.184.215.14", "10.0.0.7"]])
     _refused(fetcher, "https://mixed.example/.well-known/did.json")
+    assert recorder.connects == []
+    assert no_network == []
+
+
+def test_e4_slow_resolver_is_bounded_by_the_time_limit(no_network: list[Any]) -> None:
+    """A resolver that answers after 3 s: the fetch gives up at its 0.2 s limit, no connect."""
+    release = threading.Event()
+
+    def slow(host: str, port: int) -> list[str]:
+        release.wait(3)
+        return ["93.184.215.14"]
+
+    recorder = Recorder()
+    fetcher = HttpFetcher(FetchPolicy(timeout=0.2), resolve=slow, network_backend=recorder)
+    started = time.monotonic()
+    try:
+        message = _refused(fetcher, "https://slow-dns.example/.well-known/did.json")
+    finally:
+        release.set()
+    assert time.monotonic() - started < 1.5
+    assert "could not be resolved within" in message
     assert recorder.connects == []
     assert no_network == []
 
