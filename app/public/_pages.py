@@ -22,22 +22,20 @@ from app.public._render import (
     cached_page_response,
     credential_context,
     html_response,
+    loaded_claims,
+    loaded_linkedin,
     not_found_page,
     page_language,
     render,
     render_html,
 )
-from app.public.i18n import messages
 from app.public.site import LOOP_READ_ERRORS, Loaded, PublicSite
-from app.public.views import (
-    claims_of_record,
-)
 from registry._http_support import matches_etag
 from registry.auth import Principal, require
 from registry.context import Registry
 from registry.db import session_scope
 from registry.errors import CredentialNotFoundError
-from registry.holder import HolderService, holder_key, linkedin_url, token_matches
+from registry.holder import HolderService, holder_key, token_matches
 from registry.status import etag_of
 
 __all__ = [
@@ -163,36 +161,13 @@ _STYLESHEET: Final = resources.files("app.public").joinpath("static", "public.cs
 
 def _holder_context(site: PublicSite, loaded: Loaded, lang: str, key: str) -> dict[str, Any]:
     record = loaded.record
-    claims = claims_of_record(
-        site.registry.catalogue,
-        messages(lang),
-        lang,
-        achievement=record.achievement,
-        outcome=record.outcome,
-        complexity=record.complexity,
-        recipient=record.recipient_name,
-        issuer_name=loaded.org_name,
-        issuer_id=loaded.org_did,
-        assessor=record.assessor_name,
-        issued=record.issued_at,
-        valid_from=record.valid_from,
-        valid_until=record.valid_until,
-        image="",
-    )
-    url = f"{site.base_url}/credentials/{record.id}"
+    claims = loaded_claims(site, loaded, lang, image="")
     return {
         "uuid": record.id,
         "name": claims.name,
         "hidden": record.hidden,
         "key": key,
-        "linkedin": linkedin_url(
-            name=claims.name,
-            organization_name=loaded.org_name,
-            issued=record.issued_at,
-            expires=record.valid_until,
-            cert_url=url,
-            cert_id=record.id,
-        ),
+        "linkedin": loaded_linkedin(site, loaded, claims.name),
     }
 
 

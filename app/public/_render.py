@@ -11,6 +11,7 @@ from litestar.response.base import ASGIResponse
 from app.public.i18n import language_names, messages, negotiate
 from app.public.site import Loaded, PublicSite
 from app.public.views import (
+    ClaimsView,
     claims_of_record,
     verdict_of,
     verdict_view,
@@ -23,6 +24,8 @@ __all__ = [
     "cached_page_response",
     "credential_context",
     "html_response",
+    "loaded_claims",
+    "loaded_linkedin",
     "not_found_page",
     "page_language",
     "render",
@@ -112,19 +115,12 @@ def not_found_page(request: Request[Any, Any, Any], site: PublicSite, lang: str)
     return render(request, site, "not_found.html", lang, status=404)
 
 
-def credential_context(site: PublicSite, loaded: Loaded, lang: str) -> dict[str, Any]:
-    """The context of a credential page (verification included; runs in a worker thread)."""
+def loaded_claims(site: PublicSite, loaded: Loaded, lang: str, *, image: str) -> ClaimsView:
+    """What one of our credentials states, from its registry record, in ``lang``."""
     record = loaded.record
-    report = site.report(loaded)
-    verdict = verdict_of(report, record.status)
-    if verdict == "valid" and record.status in ("revoked", "suspended"):
-        # The registry is authoritative for our own credentials (a list re-signing may lag).
-        verdict = "revoked" if record.status == "revoked" else "suspended"
-    t = messages(lang)
-    url = f"{site.base_url}/credentials/{record.id}"
-    claims = claims_of_record(
+    return claims_of_record(
         site.registry.catalogue,
-        t,
+        messages(lang),
         lang,
         achievement=record.achievement,
         outcome=record.outcome,
@@ -136,16 +132,35 @@ def credential_context(site: PublicSite, loaded: Loaded, lang: str) -> dict[str,
         issued=record.issued_at,
         valid_from=record.valid_from,
         valid_until=record.valid_until,
-        image=f"/credentials/{record.id}/badge.png",
+        image=image,
     )
-    linkedin = linkedin_url(
-        name=claims.name,
+
+
+def loaded_linkedin(site: PublicSite, loaded: Loaded, name: str) -> str:
+    """LinkedIn's "Add to profile" link of one of our credentials (its page as ``certUrl``)."""
+    record = loaded.record
+    return linkedin_url(
+        name=name,
         organization_name=loaded.org_name,
         issued=record.issued_at,
         expires=record.valid_until,
-        cert_url=url,
+        cert_url=f"{site.base_url}/credentials/{record.id}",
         cert_id=record.id,
     )
+
+
+def credential_context(site: PublicSite, loaded: Loaded, lang: str) -> dict[str, Any]:
+    """The context of a credential page (verification included; runs in a worker thread)."""
+    record = loaded.record
+    report = site.report(loaded)
+    verdict = verdict_of(report, record.status)
+    if verdict == "valid" and record.status in ("revoked", "suspended"):
+        # The registry is authoritative for our own credentials (a list re-signing may lag).
+        verdict = "revoked" if record.status == "revoked" else "suspended"
+    t = messages(lang)
+    url = f"{site.base_url}/credentials/{record.id}"
+    claims = loaded_claims(site, loaded, lang, image=f"/credentials/{record.id}/badge.png")
+    linkedin = loaded_linkedin(site, loaded, claims.name)
     return {
         "uuid": record.id,
         "url": url,
