@@ -18,6 +18,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -189,19 +190,26 @@ def guarded(monkeypatch: pytest.MonkeyPatch, site: public.PublicSite, resolved: 
     monkeypatch.setattr(_verify, "url_fetcher", fetcher)
 
 
-@pytest.fixture
-def dev_client(registry: Registry, verifier: Verifier) -> Iterator[TestClient[Any]]:
+@contextmanager
+def _dev_client(registry: Registry, verifier: Verifier, **limits: int) -> Iterator[TestClient[Any]]:
     """A client whose settings turn the development switches on (http, loopback, any port)."""
     settings = msgspec.structs.replace(
         registry.settings,
         fetch_allow_http=True,
         fetch_allow_private=True,
         fetch_timeout_seconds=1.0,
-        recipient_checks_per_minute=2,
+        **limits,
     )
     dev = dataclasses.replace(registry, settings=settings)
     with TestClient(make_app(dev, public.PublicSite(dev, verifier)), base_url=BASE_URL) as c:
         yield c
+
+
+@pytest.fixture
+def dev_client(registry: Registry, verifier: Verifier) -> Iterator[TestClient[Any]]:
+    """The development switches on, and two recipient checks per minute."""
+    with _dev_client(registry, verifier, recipient_checks_per_minute=2) as client:
+        yield client
 
 
 @pytest.fixture
@@ -647,16 +655,8 @@ def test_verify_page_without_an_email_shows_no_recipient_box(
 @pytest.fixture
 def limited_client(registry: Registry, verifier: Verifier) -> Iterator[TestClient[Any]]:
     """The development switches on, and two fetches of another host's URL per minute."""
-    settings = msgspec.structs.replace(
-        registry.settings,
-        fetch_allow_http=True,
-        fetch_allow_private=True,
-        fetch_timeout_seconds=1.0,
-        url_fetches_per_minute=2,
-    )
-    dev = dataclasses.replace(registry, settings=settings)
-    with TestClient(make_app(dev, public.PublicSite(dev, verifier)), base_url=BASE_URL) as c:
-        yield c
+    with _dev_client(registry, verifier, url_fetches_per_minute=2) as client:
+        yield client
 
 
 def test_h16_fetches_by_url_are_rate_limited_on_the_api(
