@@ -3,9 +3,10 @@ when ``LEVERUP_TEST_DATABASE_URL`` is set (CI sets it; each PostgreSQL test work
 schema that is dropped afterwards).
 
 The API fixtures ``registry`` (over a fresh database), ``org`` (the issuing organisation),
-``tokens`` (one of each role) and ``client`` (of the credentials app) are here; a module that
-needs another registry (a clock, a smaller batch limit ...) overrides ``registry`` only, and
-the others follow it."""
+``tokens`` (one of each role) and ``client`` (of the credentials app) are here, with ``clock``
+(a clock the tests move by hand) and ``issued`` (an organisation and one active credential); a
+module that needs another registry (on ``clock``, a smaller batch limit ...) overrides
+``registry`` only, and the others follow it."""
 
 from __future__ import annotations
 
@@ -19,12 +20,12 @@ import pytest
 import sqlalchemy as sa
 from issuance_support import Tokens, make_credentials_app, new_org
 from litestar.testing import TestClient
-from registry_support import make_registry
+from registry_support import FrozenClock, create_org, issue_credential, make_registry, scope
 from sqlalchemy.engine import Engine
 
 from registry.context import Registry
 from registry.db import create_db_engine, migrate
-from registry.models import OrganisationRecord
+from registry.models import CredentialRecord, OrganisationRecord
 
 PG_URL = os.environ.get("LEVERUP_TEST_DATABASE_URL")
 
@@ -78,6 +79,20 @@ def table_names(engine: Engine) -> set[str]:
 def registry(engine: Engine) -> Registry:
     """A registry over a fresh database."""
     return make_registry(engine)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    """A clock the tests move by hand (for modules whose ``registry`` runs on it)."""
+    return FrozenClock()
+
+
+@pytest.fixture
+def issued(registry: Registry) -> tuple[OrganisationRecord, CredentialRecord]:
+    """An organisation and one active credential of it."""
+    org = create_org(registry)
+    with scope(registry) as session:
+        return org, issue_credential(registry, session, org)
 
 
 @pytest.fixture

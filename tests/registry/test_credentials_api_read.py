@@ -36,12 +36,6 @@ DAY = 24 * 3600
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    """The registry's clock."""
-    return FrozenClock()
-
-
-@pytest.fixture
 def registry(engine: Engine, clock: FrozenClock) -> Registry:
     """A registry over a fresh database."""
     return make_registry(engine, clock=clock)

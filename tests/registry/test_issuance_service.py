@@ -41,12 +41,6 @@ YEAR = 365 * 24 * 3600
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    """The registry's clock, moved by the tests."""
-    return FrozenClock()
-
-
-@pytest.fixture
 def registry(engine: Engine, clock: FrozenClock) -> Registry:
     """A registry over a fresh database."""
     return make_registry(engine, clock=clock)

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from registry_support import (
     FrozenClock,
-    create_org,
     credential_audit,
     document_of,
     issue_credential,
@@ -27,27 +26,13 @@ from common.errors import InvalidInputError
 from common.timeutil import parse_datetime_stamp
 from registry.context import Registry
 from registry.errors import InvalidStateError
-from registry.models import CredentialRecord, CredentialVersionRecord, OrganisationRecord
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    """A clock the test moves by hand."""
-    return FrozenClock()
+from registry.models import CredentialRecord, CredentialVersionRecord
 
 
 @pytest.fixture
 def registry(engine: Engine, clock: FrozenClock) -> Registry:
     """A registry over a fresh database, on the hand-moved clock."""
     return make_registry(engine, clock=clock)
-
-
-@pytest.fixture
-def issued(registry: Registry) -> tuple[OrganisationRecord, CredentialRecord]:
-    """An organisation and one active credential of it."""
-    org = create_org(registry)
-    with scope(registry) as session:
-        return org, issue_credential(registry, session, org)
 
 
 def verifies(registry: Registry, record: CredentialRecord) -> bool:

@@ -13,7 +13,6 @@ from registry_support import (
     FrozenClock,
     create_org,
     credential_audit,
-    issue_credential,
     lifecycle,
     make_registry,
     scope,
@@ -27,27 +26,13 @@ from common.timeutil import format_datetime
 from registry.context import Registry
 from registry.errors import CredentialNotFoundError, InvalidStateError
 from registry.lifecycle import LifecycleService
-from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    """A clock the test moves by hand."""
-    return FrozenClock()
+from registry.models import OrganisationRecord, StatusListRecord
 
 
 @pytest.fixture
 def registry(engine: Engine, clock: FrozenClock) -> Registry:
     """A registry over a fresh database, on the hand-moved clock."""
     return make_registry(engine, clock=clock)
-
-
-@pytest.fixture
-def issued(registry: Registry) -> tuple[OrganisationRecord, CredentialRecord]:
-    """An organisation and one active credential of it."""
-    org = create_org(registry)
-    with scope(registry) as session:
-        return org, issue_credential(registry, session, org)
 
 
 class TestRevoke:

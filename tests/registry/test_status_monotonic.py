@@ -24,12 +24,6 @@ from registry.status import StatusListService
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    """The registry's clock, standing still until moved."""
-    return FrozenClock()
-
-
-@pytest.fixture
 def registry(engine: Engine, clock: FrozenClock) -> Registry:
     """A registry over a fresh database at ``clock``."""
     return make_registry(engine, clock=clock)

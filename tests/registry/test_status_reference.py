@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from interop.reference import ReferenceImplementation
-from registry_support import create_org, issue_credential, make_registry, org_documents, scope
+from registry_support import make_registry, org_documents, scope
 from sqlalchemy.engine import Engine
 
 from interop import conftest as interop_fixtures
@@ -41,14 +41,6 @@ ACTOR = "cli:reference-tests"
 def registry(engine: Engine) -> Registry:
     """A registry over a fresh database."""
     return make_registry(engine)
-
-
-@pytest.fixture
-def issued(registry: Registry) -> tuple[OrganisationRecord, CredentialRecord]:
-    """An organisation and one active credential of it."""
-    org = create_org(registry)
-    with scope(registry) as session:
-        return org, issue_credential(registry, session, org)
 
 
 def _document(record: CredentialRecord) -> dict[str, Any]:
