@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from network_support import TestServer, json_route, serve
 
 from verifier.fetch import FetchError, FetchPolicy, HttpFetcher
 
-x509 = pytest.importorskip("cryptography.x509")
-hashes = pytest.importorskip("cryptography.hazmat.primitives.hashes")
-serialization = pytest.importorskip("cryptography.hazmat.primitives.serialization")
-ec = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.ec")
 NameOID = x509.oid.NameOID
 
 TLS_ONLY = FetchPolicy(allow_http=False, allow_private=True, timeout=2.0)

@@ -208,9 +208,7 @@ class TestProofFailures:
         credential["@context"] = credential["@context"][:2]
         signed = {**credential, "proof": {**legacy_proof_options(), "proofValue": "z" + "1" * 64}}
         report = _verify(jsonld, signed)
-        check = assert_fails(report, "proof")
-        assert check.problem is not None
-        assert "DATA_LOSS" in check.problem.type or "TRANSFORMATION" in check.problem.type
+        assert_fails(report, "proof", "DATA_LOSS_DETECTION_ERROR")
 
     def test_ed25519_signature_2020_on_a_vc2_credential_is_refused(
         self, jsonld: JsonLdProcessor, signed: dict[str, Any]
