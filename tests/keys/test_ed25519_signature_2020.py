@@ -22,7 +22,6 @@ from keys.ed25519_signature_2020 import SUITE_CONTEXT, hash_data, verify_proof
 KEY = Ed25519KeyPair.from_seed(bytes(range(32)))
 OTHER = Ed25519KeyPair.from_seed(bytes(range(1, 33)))
 VM = did_key_verification_method(KEY.public_key)
-CCG_PROOF_MEMBERS = {"type", "created", "verificationMethod", "proofPurpose", "proofValue"}
 
 
 def _credential() -> dict[str, Any]:
