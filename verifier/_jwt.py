@@ -135,6 +135,10 @@ class _Registry(jws.JWSRegistry):
         return self.algorithms[name]
 
 
+_REGISTRIES: Final = {alg: _Registry(algorithms=[alg]) for alg in ALGORITHMS}
+"""One registry per accepted algorithm, built once (each allows exactly its algorithm)."""
+
+
 class _RefusedError(Exception):
     """The token is refused; carries the check outcome."""
 
@@ -421,7 +425,7 @@ def _verify_signature(token: str, alg: str, jwk: dict[str, Any]) -> None:
     else:
         key = ECKey.import_key(jwk)
     try:
-        jws.deserialize_compact(token, key, registry=_Registry(algorithms=[alg]))
+        jws.deserialize_compact(token, key, registry=_REGISTRIES[alg])
     except BadSignatureError:
         raise _RefusedError(
             CRYPTOGRAPHIC_SECURITY_ERROR, f"the JWT ({alg}) signature does not verify"

@@ -46,7 +46,6 @@ from app.public.views import (
     verdict_of,
     verdict_view,
 )
-from app.verification import make_fetcher
 from common.errors import DomainError, InvalidInputError
 from registry.errors import CredentialNotFoundError
 from verifier import VerificationReport, check_recipient, credential_document
@@ -65,9 +64,9 @@ _PAGE_ERRORS: dict[type[DomainError], str] = {
 
 
 def url_fetcher(site: PublicSite) -> Fetcher:
-    """The bounded fetcher that reads other issuers' credential URLs (the site's settings:
-    https, public addresses, ``LEVERUP_FETCH_TIMEOUT_SECONDS``)."""
-    return make_fetcher(site.registry.settings)
+    """The bounded fetcher that reads other issuers' credential URLs (the site's, built once;
+    tests replace this function)."""
+    return site.fetcher
 
 
 def own_reference(site: PublicSite, url: str) -> str | None:

@@ -18,11 +18,13 @@ from sqlmodel import select
 
 from app.public.cache import CacheKey, PageCache, PageState, VerificationCache, fresh_until
 from app.public.limits import UrlFetchLimitError, WindowLimiter
+from app.verification import make_fetcher
 from registry.context import Registry
 from registry.db import session_scope
 from registry.errors import CredentialNotFoundError
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
 from verifier import VerificationReport, Verifier
+from verifier.fetch import Fetcher
 
 __all__ = ["LOOP_READ_ERRORS", "Loaded", "PublicRecord", "PublicSite"]
 
@@ -225,6 +227,12 @@ class PublicSite:
         # after 50 ms and the page takes the worker-thread path instead (see LOOP_READ_ERRORS).
         cursor.execute("PRAGMA busy_timeout = 50")
         return cursor
+
+    @functools.cached_property
+    def fetcher(self) -> Fetcher:
+        """The bounded fetcher that reads other issuers' credential URLs (built once, from the
+        settings: https, public addresses, ``LEVERUP_FETCH_TIMEOUT_SECONDS``)."""
+        return make_fetcher(self.registry.settings)
 
     @functools.cached_property
     def recipient_limiter(self) -> WindowLimiter:

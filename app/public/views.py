@@ -246,13 +246,13 @@ def claims_of_summary(
     summary = report.credential
     if summary is None:
         return None
-    known = known_issuer_name is not None or getattr(report, "issuer_known", None) is True
+    known = known_issuer_name is not None or report.issuer_known is True
     return ClaimsView(
         name=_clip(summary.achievement_name or summary.name) or "—",
         kind=t.achievement,
         issuer_name=known_issuer_name or _clip(summary.issuer_name),
         issuer_id=_clip(summary.issuer_id),
-        issuer_host=_clip(getattr(summary, "issuer_host", None)),
+        issuer_host=_clip(summary.issuer_host),
         issuer_known=known,
         issued=_day(summary.awarded_date, lang),
         valid_from=_day(summary.valid_from, lang),

@@ -183,7 +183,7 @@ def guarded(monkeypatch: pytest.MonkeyPatch, site: public.PublicSite, resolved: 
         return ["93.184.215.14"]
 
     def fetcher(the_site: public.PublicSite) -> Fetcher:
-        policy = _verify.make_fetcher(the_site.registry.settings).policy
+        policy = the_site.fetcher.policy
         assert not policy.allow_private and not policy.allow_http
         return HttpFetcher(policy, resolve=resolve, network_backend=NeverConnect())
 
@@ -321,7 +321,7 @@ def test_h16_public_name_resolving_to_a_private_address_is_refused(
         return ["93.184.215.14", "10.0.0.7"]
 
     def fetcher(the_site: public.PublicSite) -> Fetcher:
-        policy = _verify.make_fetcher(the_site.registry.settings).policy
+        policy = the_site.fetcher.policy
         return HttpFetcher(policy, resolve=resolve, network_backend=NeverConnect())
 
     monkeypatch.setattr(_verify, "url_fetcher", fetcher)
