@@ -154,9 +154,6 @@ def credential_context(site: PublicSite, loaded: Loaded, lang: str) -> dict[str,
     record = loaded.record
     report = site.report(loaded)
     verdict = verdict_of(report, record.status)
-    if verdict == "valid" and record.status in ("revoked", "suspended"):
-        # The registry is authoritative for our own credentials (a list re-signing may lag).
-        verdict = "revoked" if record.status == "revoked" else "suspended"
     t = messages(lang)
     url = f"{site.base_url}/credentials/{record.id}"
     claims = loaded_claims(site, loaded, lang, image=f"/credentials/{record.id}/badge.png")

@@ -103,10 +103,14 @@ def verdict_of(report: VerificationReport, registry_status: str | None = None) -
     Args:
         report: The verification report.
         registry_status: Our record's status (``active``, ``suspended``, ``revoked``) when the
-            credential is ours; the status list uses one bit for revoked and suspended.
+            credential is ours; the status list uses one bit for revoked and suspended. It is
+            authoritative: a revocation whose list is still being re-signed (publication
+            pending, J9) already reads revoked.
     """
     if report.verified:
-        return "valid"
+        if registry_status == "revoked":
+            return "revoked"
+        return "suspended" if registry_status == "suspended" else "valid"
     failed = {check.id: check for check in report.checks if check.status == "failed"}
     status = failed.get("status")
     if status is not None and status.problem is not None and status.problem.type == REVOKED:

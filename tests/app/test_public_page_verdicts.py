@@ -93,6 +93,23 @@ class TestVerdicts:
         assert _verdict(html) == "expired"
         assert _check(html, "expiration") == "failed"
 
+    def test_the_registry_status_wins_while_publication_is_pending(
+        self, client: TestClient[Any], registry: Registry, org: OrganisationRecord
+    ) -> None:
+        """Revoked in the registry while the signed list still shows the bit clear (its
+        re-signing pending, J9): the page already says revoked, never valid."""
+        record = issue(registry, org)
+        with Session(registry.engine) as session:
+            row = session.get(CredentialRecord, record.id)
+            assert row is not None
+            row.status = "revoked"
+            row.version += 1  # what a lifecycle change does; the list stays as it was signed
+            session.add(row)
+            session.commit()
+        html = page(client, record.id).text
+        assert _verdict(html) == "revoked"
+        assert _check(html, "status") == "passed"  # the published list has not caught up
+
     def test_tampered_bytes_are_invalid(
         self, client: TestClient[Any], registry: Registry, org: OrganisationRecord
     ) -> None:
