@@ -36,7 +36,12 @@ from issuer import (
 )
 from registry._assessors import assessor_problems
 from registry._bulk import allocate_many, append_audit_many
-from registry._credential_reads import CredentialReader, lookup_key, recipient_lookup
+from registry._credential_reads import (
+    CredentialReader,
+    credential_uuid,
+    lookup_key,
+    recipient_lookup,
+)
 from registry._issued import MAX_REPORTED_ROWS, Draft, IssuedItem, batch_error, credential_row
 from registry._quota import check_quota
 from registry.context import Registry
@@ -52,6 +57,7 @@ __all__ = [
     "MAX_REPORTED_ROWS",
     "IssuanceService",
     "IssuedItem",
+    "credential_uuid",
     "lookup_key",
     "recipient_lookup",
 ]

@@ -115,10 +115,10 @@ class WebDidResolver:
             InvalidDidError: For a DID the policy refuses or a document whose id is not ``did``.
             ResolutionError: If it cannot be fetched.
         """
-        url = self._url(did)
-        cached = self._cache.get(did)
+        cached = self._cache.get(did)  # only DIDs that passed the policy are ever cached
         if cached is not None:
             return cached
+        url = self._url(did)
         try:
             fetched = self._fetcher.fetch_json(
                 url, max_bytes=DID_DOCUMENT_MAX_BYTES, accept=DID_ACCEPT

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -22,6 +21,7 @@ from app.verification import make_fetcher
 from registry.context import Registry
 from registry.db import session_scope
 from registry.errors import CredentialNotFoundError
+from registry.issuance import credential_uuid
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
 from verifier import VerificationReport, Verifier
 from verifier.fetch import Fetcher
@@ -79,13 +79,6 @@ _STATE_SQL: Final = (
     " WHERE c.id = :key"
 )
 """The state query of :meth:`PublicSite.state` (``:key`` becomes the driver's placeholder)."""
-
-
-def _canonical(ref: str) -> str:
-    try:
-        return str(uuid.UUID(ref))
-    except (ValueError, TypeError, AttributeError):
-        raise CredentialNotFoundError(f"no credential {ref!r:.60}") from None
 
 
 @dataclass(frozen=True)
@@ -169,7 +162,7 @@ class PublicSite:
         Raises:
             CredentialNotFoundError: Unknown, erased, or hidden (unless ``include_hidden``).
         """
-        key = _canonical(ref)
+        key = credential_uuid(ref)
         with self.registry.engine.connect().execution_options(read_only=True) as connection:
             row = connection.execute(_LOAD, {"key": key}).mappings().first()
         if row is None:
@@ -198,7 +191,7 @@ class PublicSite:
         Raises:
             CredentialNotFoundError: Unknown, erased or hidden.
         """
-        key = _canonical(ref)
+        key = credential_uuid(ref)
         if self.inline_state:
             row = self._loop_cursor.execute(self._state_sql, (key,)).fetchone()
         else:
