@@ -324,7 +324,13 @@ class StatusListService:
         return org, row
 
     def signed_list(self, slug: str, purpose: str, seq: int) -> tuple[bytes, str]:
-        """The last signed list credential and its ETag (signed now if it never was).
+        """The last signed list credential and its ETag (see :meth:`published_list`)."""
+        signed, etag, _lagging_now = self.published_list(slug, purpose, seq)
+        return signed, etag
+
+    def published_list(self, slug: str, purpose: str, seq: int) -> tuple[bytes, str, bool]:
+        """The last signed list credential, its ETag, and whether its publication is pending
+        (one look-up; signed now if it never was).
 
         A list whose publication is pending is served as last signed; see :func:`republish`.
 
@@ -343,15 +349,8 @@ class StatusListService:
                 raise StatusListUnavailableError(
                     f"status list {list_path(slug, purpose, seq)} cannot be signed right now"
                 )
-        return _published(row)
-
-    def is_lagging(self, slug: str, purpose: str, seq: int) -> bool:
-        """Whether the list's publication is pending (the cheap check: two integers).
-
-        Raises:
-            StatusListNotFoundError: If there is no such list.
-        """
-        return _lagging(self.find(slug, purpose, seq)[1])
+        signed, etag = _published(row)
+        return signed, etag, _lagging(row)
 
     def list_document(self, org: OrganisationRecord, row: StatusListRecord) -> dict[str, Any]:
         """The unsigned list credential of ``row`` as of now (ST-03)."""

@@ -119,8 +119,8 @@ def status_list(
     if number is None:
         raise StatusListNotFoundError(f"no status list {seq!r:.20} of {slug!r:.70}")
     service = StatusListService(registry, session)
-    signed, etag = service.signed_list(slug, REVOCATION, number)
-    if service.is_lagging(slug, REVOCATION, number):
+    signed, etag, lagging = service.published_list(slug, REVOCATION, number)
+    if lagging:
         # Publication pending (J9): try to re-sign now, in a transaction of its own; until it
         # works the last signed list is served, never an unsigned one.
         fresh = republish(registry, slug, REVOCATION, number)
