@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
@@ -47,6 +50,14 @@ class TestHolderKey:
         assert not token_matches(key, UUID, None)
         assert not token_matches(key, UUID, "")
         assert not token_matches(key, UUID, "A" * 500)
+
+    def test_token_is_the_hmac_of_the_uuid(self) -> None:
+        """The token is base64url(HMAC-SHA256(key, uuid)) without padding, computed here
+        independently of the implementation."""
+        key = bytes(range(32))
+        digest = hmac.new(key, UUID.encode("ascii"), hashlib.sha256).digest()
+        expected = base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+        assert holder_token(key, UUID) == expected
 
     def test_holder_url(self, registry: Registry) -> None:
         """{BASE}/credentials/{uuid}/holder?key=<token>."""
