@@ -12,7 +12,9 @@ COPY common ./common
 COPY keys ./keys
 COPY badge_classes ./badge_classes
 COPY issuer ./issuer
+COPY sharing ./sharing
 COPY registry ./registry
+COPY moodle ./moodle
 COPY verifier ./verifier
 RUN python -m pip install --no-cache-dir -c requirements.lock . \
     && mkdir -p /var/lib/leverup

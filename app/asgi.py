@@ -1,7 +1,8 @@
 """The web application: one factory, one settings object.
 
 ``create_app()`` builds the Litestar app from :class:`Settings` (read from ``LEVERUP_*`` when
-not given). Controllers live with their packages; this module only composes them.
+not given). The HTTP API lives in :mod:`app.api`, the pages in :mod:`app.public`; this module only
+composes them.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
 
-from app import http_media, public
+from app import api, http_media, public
 from app.context import LocalServices
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import UnknownAchievementError, UnsupportedLanguageError
 from common.errors import InvalidInputError, NotFoundError
 from common.settings import Settings, load_settings
-from registry import background, http_credentials, http_orgs, http_status
-from registry.deps import registry_dependencies
+from registry import background
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 
@@ -158,16 +158,14 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
             did_document,
             # The public pages and verifiers (app.public) own GET /credentials/{uuid}.
             *public.ROUTES,
-            # The credentials routes first: Litestar 2.25 wraps a sync handler twice when a
-            # later handler joins its path, and the lifecycle routes share paths with these.
-            *http_credentials.ROUTES,
+            # The API in its own order (app.api.ROUTES: Litestar 2.25 wraps a sync handler twice
+            # when a later handler joins its path, and the lifecycle routes share paths).
+            *api.ROUTES,
             *http_media.ROUTES,
-            *http_status.ROUTES,
-            *http_orgs.ROUTES,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
-            **registry_dependencies(registry),
+            **api.registry_dependencies(registry),
             **public.site_dependencies(public.PublicSite(registry, services.verifier)),
         },
         template_config=public.template_config(),

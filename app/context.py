@@ -102,7 +102,7 @@ class LocalServices:
         if not did.startswith("did:web:"):
             return None
         from registry.db import session_scope
-        from registry.orgs import OrganisationService
+        from registry.orgs.service import OrganisationService
 
         with session_scope(self.registry.engine) as session:
             found = OrganisationService(self.registry, session).did_document_for(did)

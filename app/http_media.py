@@ -33,13 +33,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from sqlmodel import Session
 
+from app.http_support import in_thread, matches_etag
 from badge_classes import Catalogue
 from badge_classes.artwork import DEFAULT_SIZE, Artwork, ImageSizeError
 from common.baking import bake_png, bake_svg
 from issuer import credential_url
-from registry._http_support import in_thread, matches_etag
 from registry.context import Registry
-from registry.issuance import IssuanceService
+from registry.credentials.issuance import IssuanceService
 from registry.models import CredentialRecord
 from registry.status import etag_of
 
@@ -288,4 +288,4 @@ ROUTES: Final[list[Any]] = [
     badge,
     credential_qr,
 ]
-"""The route handlers ``app/asgi.py`` mounts (after ``registry.http_credentials.ROUTES``)."""
+"""The route handlers ``app/asgi.py`` mounts (after :data:`app.api.ROUTES`)."""

@@ -2,8 +2,9 @@
 
 Every ``LEVERUP_STATUS_REPUBLISH_SECONDS`` (30; 0 turns the task off) the app re-signs every
 status list whose publication is pending (catalogue J9, :func:`registry.status.republish_lagging`)
-and deletes expired ``Idempotency-Key`` rows (:func:`registry._idempotency.purge_expired`). The
-work runs in a worker thread; a failing round is logged and the next one tries again.
+and deletes expired ``Idempotency-Key`` rows
+(:func:`registry.credentials.idempotency.purge_expired`). The work runs in a worker thread; a
+failing round is logged and the next one tries again.
 ``app/asgi.py`` runs :func:`lifespan` as a Litestar lifespan context.
 """
 
@@ -18,8 +19,8 @@ from typing import Any
 import anyio
 import anyio.to_thread
 
-from registry._idempotency import purge_expired, ttl_of
 from registry.context import Registry
+from registry.credentials.idempotency import purge_expired, ttl_of
 from registry.db import session_scope
 from registry.status import republish_lagging
 

@@ -24,6 +24,7 @@ __all__ = [
     "SigningKeyRecord",
     "StatusListRecord",
     "UTCDateTime",
+    "org_id_of",
 ]
 
 
@@ -67,6 +68,17 @@ class OrganisationRecord(SQLModel, table=True):
     require_assessor_badge: bool = False
     """Refuse competence certifications whose assessor holds no valid LEVER Assessor badge."""
     created_at: datetime = _when()
+
+
+def org_id_of(org: OrganisationRecord) -> int:
+    """The stored organisation's primary key.
+
+    Raises:
+        ValueError: ``org`` was never stored (a programming error).
+    """
+    if org.id is None:
+        raise ValueError("the organisation is not stored yet")
+    return org.id
 
 
 class ApiTokenRecord(SQLModel, table=True):

@@ -95,8 +95,8 @@ def _admin_token(env: dict[str, str]) -> str:
     from app.context import LocalServices
     from common.settings import load_settings
     from registry.db import session_scope
-    from registry.orgs import OrganisationService
-    from registry.tokens import TokenService
+    from registry.orgs.service import OrganisationService
+    from registry.orgs.tokens import TokenService
 
     services = LocalServices(load_settings(env))
     registry = services.registry

@@ -50,19 +50,18 @@ import uvicorn
 from litestar import Litestar
 from sqlmodel import func, select
 
+from app import api
 from app.bench import bench_credential, reference_bench
 from app.context import default_processor
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import Catalogue
 from common.settings import Settings
 from keys.store import MasterSecret
-from registry import http_credentials, http_orgs, http_status
 from registry.context import Registry
 from registry.db import create_db_engine, migrate, session_scope
-from registry.deps import registry_dependencies
 from registry.models import CredentialRecord
-from registry.orgs import OrganisationService
-from registry.tokens import TokenService
+from registry.orgs.service import OrganisationService
+from registry.orgs.tokens import TokenService
 
 ACTOR = "cli:bench"
 ACHIEVEMENTS = (
@@ -106,8 +105,8 @@ def _database(kind: str) -> Iterator[tuple[str, str | None]]:
 def _server(registry: Registry, port: int) -> Iterator[None]:
     """uvicorn on 127.0.0.1:port in a thread, serving the registry routes."""
     app = Litestar(
-        route_handlers=[*http_credentials.ROUTES, *http_status.ROUTES, *http_orgs.ROUTES],
-        dependencies=registry_dependencies(registry),
+        route_handlers=api.ROUTES,
+        dependencies=api.registry_dependencies(registry),
         plugins=[problem_plugin()],
         exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=1_000_000,

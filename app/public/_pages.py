@@ -17,6 +17,7 @@ from litestar.response.base import ASGIResponse
 from litestar.types import ASGIApp
 from sqlmodel import Session
 
+from app.http_support import matches_etag
 from app.public._render import (
     SiteDep,
     cached_page_response,
@@ -30,12 +31,11 @@ from app.public._render import (
     render_html,
 )
 from app.public.site import LOOP_READ_ERRORS, Loaded, PublicSite
-from registry._http_support import matches_etag
-from registry.auth import Principal, require
 from registry.context import Registry
+from registry.credentials.holder import HolderService, holder_key, token_matches
 from registry.db import session_scope
 from registry.errors import CredentialNotFoundError
-from registry.holder import HolderService, holder_key, token_matches
+from registry.orgs.access import Principal, require
 from registry.status import etag_of
 
 __all__ = [

@@ -16,7 +16,7 @@ from app.public.views import (
     verdict_of,
     verdict_view,
 )
-from registry.holder import linkedin_url
+from sharing.linkedin import linkedin_url
 
 __all__ = [
     "CSP",

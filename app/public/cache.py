@@ -14,12 +14,11 @@ and the page is fresh, so the hot path of a page is one tiny query and a lookup.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from datetime import datetime, timedelta
 from typing import Final, Generic, TypeVar
 
+from common.cache import LruCache
 from verifier import VerificationReport
 
 __all__ = [
@@ -58,35 +57,27 @@ class FreshCache(Generic[_K, _V]):
     """Values by key, each fresh until a given moment (least recently used evicted first)."""
 
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
-        self._entries: OrderedDict[_K, tuple[_V, datetime]] = OrderedDict()
-        self._max = max_entries
-        self._lock = threading.Lock()
+        """An empty cache of at most ``max_entries`` values."""
+        self._entries: LruCache[_K, tuple[_V, datetime]] = LruCache(max_entries)
 
     def get(self, key: _K, now: datetime) -> _V | None:
         """The value stored under ``key`` if it is still fresh at ``now``, else None."""
-        with self._lock:
-            found = self._entries.get(key)
-            if found is None:
-                return None
-            value, until = found
-            if now >= until:
-                del self._entries[key]
-                return None
-            self._entries.move_to_end(key)
-            return value
+        found = self._entries.get(key)
+        if found is None:
+            return None
+        value, until = found
+        if now >= until:
+            self._entries.discard(key)
+            return None
+        return value
 
     def put(self, key: _K, value: _V, until: datetime) -> None:
         """Store ``value`` under ``key`` until ``until`` (the oldest entry makes room)."""
-        with self._lock:
-            self._entries[key] = (value, until)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+        self._entries.put(key, (value, until))
 
     def clear(self) -> None:
         """Forget everything."""
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
     def __len__(self) -> int:
         """How many entries are stored (fresh or not)."""

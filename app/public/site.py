@@ -19,9 +19,9 @@ from app.public.cache import CacheKey, PageCache, PageState, VerificationCache, 
 from app.public.limits import UrlFetchLimitError, WindowLimiter
 from app.verification import make_fetcher
 from registry.context import Registry
+from registry.credentials.issuance import credential_uuid
 from registry.db import session_scope
 from registry.errors import CredentialNotFoundError
-from registry.issuance import credential_uuid
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
 from verifier import VerificationReport, Verifier
 from verifier.fetch import Fetcher

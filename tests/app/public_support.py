@@ -21,24 +21,22 @@ from litestar.testing import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import http_media, public
+from app import api, http_media, public
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import Catalogue
 from common.jsonld import ContextLoader, JsonLdProcessor
 from common.settings import Settings
 from common.timeutil import utcnow
-from registry import http_credentials, http_status
 from registry.context import Registry
+from registry.credentials.holder import holder_key, holder_token
+from registry.credentials.issuance import IssuanceService
+from registry.credentials.lifecycle import LifecycleService
 from registry.db import create_db_engine, migrate, session_scope
-from registry.deps import registry_dependencies
-from registry.holder import holder_key, holder_token
-from registry.issuance import IssuanceService
-from registry.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
+from registry.orgs.tokens import TokenService
 from registry.schemas import CredentialIn
 from registry.status import RegistryStatusChecker
-from registry.tokens import TokenService
 from verifier import CompositeResolver, DidKeyResolver, LocalDidWebResolver, Verifier
 
 __all__ = [
@@ -184,11 +182,10 @@ def make_app(registry: Registry, site: public.PublicSite) -> Litestar:
     return Litestar(
         route_handlers=[
             *public.ROUTES,
-            *http_credentials.ROUTES,
+            *api.ROUTES,
             *http_media.ROUTES,
-            *http_status.ROUTES,
         ],
-        dependencies={**registry_dependencies(registry), **public.site_dependencies(site)},
+        dependencies={**api.registry_dependencies(registry), **public.site_dependencies(site)},
         template_config=public.template_config(),
         plugins=[problem_plugin()],
         exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]

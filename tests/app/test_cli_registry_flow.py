@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from app.cli import main
 from app.context import LocalServices
 from common.settings import load_settings
+from registry.credentials.issuance import IssuanceService
+from registry.credentials.lifecycle import LifecycleService
 from registry.db import session_scope
-from registry.issuance import IssuanceService
-from registry.lifecycle import LifecycleService
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from registry.schemas import CredentialIn
 
 

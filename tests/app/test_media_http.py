@@ -21,8 +21,8 @@ from common.baking import unbake_png, unbake_svg
 from common.settings import load_settings
 from registry.db import session_scope
 from registry.models import CredentialRecord
-from registry.orgs import OrganisationService
-from registry.tokens import TokenService
+from registry.orgs.service import OrganisationService
+from registry.orgs.tokens import TokenService
 
 BASE = "http://127.0.0.1:8000"
 PROBLEM = "urn:leverup:problem:"

@@ -30,9 +30,9 @@ from sqlmodel import Session, select
 
 from app.public import CSP
 from registry.context import Registry
+from registry.credentials.issuance import IssuanceService
+from registry.credentials.lifecycle import LifecycleService
 from registry.db import session_scope
-from registry.issuance import IssuanceService
-from registry.lifecycle import LifecycleService
 from registry.models import AuditEntryRecord, OrganisationRecord
 from registry.status import RegistryStatusChecker
 

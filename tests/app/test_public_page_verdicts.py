@@ -30,7 +30,7 @@ from sqlmodel import Session
 from app.public import PublicSite
 from registry.context import Registry
 from registry.models import CredentialRecord, OrganisationRecord
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from verifier import CompositeResolver, DidKeyResolver, LocalDidWebResolver, Verifier
 
 

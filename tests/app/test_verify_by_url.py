@@ -16,17 +16,16 @@ import hashlib
 import io
 import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpcore
 import msgspec
 import pytest
 from litestar.testing import TestClient
+from network_support import Route, TestServer, serve
 from PIL import Image
 from public_support import (  # noqa: F401 - fixtures
     BASE_URL,
@@ -50,9 +49,6 @@ from registry.context import Registry
 from registry.models import OrganisationRecord
 from verifier import Verifier
 from verifier.fetch import Fetched, FetchedBody, Fetcher, HttpFetcher, MediaTypes
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "verifier"))
-from network_support import Route, TestServer, serve
 
 KEY = Ed25519KeyPair.from_seed(bytes.fromhex("5a" * 32))
 DID = did_key(KEY.public_key)

@@ -23,12 +23,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
+from app import api
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from app.verification import make_verifier
-from registry import http_credentials, http_orgs, http_status
 from registry.context import Registry
-from registry.deps import registry_dependencies
-from registry.issuance import ISSUE_ACTION, IssuanceService
+from registry.credentials.issuance import ISSUE_ACTION, IssuanceService
 from registry.models import (
     AuditEntryRecord,
     CredentialRecord,
@@ -36,7 +35,7 @@ from registry.models import (
     OrganisationRecord,
     StatusListRecord,
 )
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from registry.schemas import AssessorIn, CredentialIn, RecipientIn
 from registry.status import RegistryStatusChecker
 from verifier import Verifier
@@ -111,8 +110,8 @@ def make_credentials_app(registry: Registry) -> Litestar:
     default body limit.
     """
     return Litestar(
-        route_handlers=[*http_credentials.ROUTES, *http_status.ROUTES, *http_orgs.ROUTES],
-        dependencies=registry_dependencies(registry),
+        route_handlers=api.ROUTES,
+        dependencies=api.registry_dependencies(registry),
         plugins=[problem_plugin()],
         exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
         request_max_body_size=1_000_000,

@@ -19,6 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 import app.problems as app_problems
+from app.api import ROUTES
+from app.api.deps import registry_dependencies
 from app.problems import problem_type
 from badge_classes import Catalogue
 from common.errors import DomainError
@@ -27,10 +29,8 @@ from common.settings import Settings
 from keys.store import MasterSecret
 from registry.context import Registry
 from registry.db import session_scope
-from registry.deps import registry_dependencies
-from registry.http_orgs import ROUTES
-from registry.orgs import OrganisationService
-from registry.tokens import TokenService
+from registry.orgs.service import OrganisationService
+from registry.orgs.tokens import TokenService
 
 BASE_URL = "https://badges.example.org"
 ACTOR = "cli:tester"

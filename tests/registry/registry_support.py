@@ -21,6 +21,7 @@ from litestar import Litestar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from app.api.deps import registry_dependencies
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import Catalogue
 from common.jsonld import ContextLoader, JsonLdProcessor
@@ -28,16 +29,15 @@ from common.settings import Settings
 from common.timeutil import utcnow
 from issuer import IssueRequest, Recipient, build_credential, credential_url, sign_credential
 from keys.store import MasterSecret
-from registry.audit import AuditLog
+from registry.audit.log import AuditLog
 from registry.context import Registry
+from registry.credentials.lifecycle import LifecycleService
 from registry.db import session_scope
-from registry.deps import registry_dependencies
 from registry.errors import StatusListNotFoundError
-from registry.lifecycle import LifecycleService
 from registry.models import AuditEntryRecord, CredentialRecord, OrganisationRecord
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
+from registry.orgs.tokens import TokenService
 from registry.status import RegistryStatusChecker, StatusListService
-from registry.tokens import TokenService
 from verifier import CompositeResolver, DidKeyResolver, LocalDidWebResolver, Verifier
 
 __all__ = [
@@ -114,7 +114,7 @@ def create_org(registry: Registry, slug: str = "centre-one") -> OrganisationReco
     """Register an organisation (DID, first key) in a transaction of its own.
 
     Its own transaction, because ``org.create`` appends to the audit log and every transaction
-    must take the status-list lock before the audit lock (see ``registry._status_lists``).
+    must take the status-list lock before the audit lock (see ``registry.status._lists``).
     """
     with scope(registry) as session:
         return OrganisationService(registry, session).create(

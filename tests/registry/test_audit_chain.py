@@ -9,17 +9,11 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from orgs_support import create_org, make_registry, scope
-from sqlalchemy.engine import Engine
+from orgs_support import create_org, scope
 
 from common.timeutil import format_datetime
-from registry.audit import GENESIS_HASH, AuditLog
+from registry.audit.log import GENESIS_HASH, AuditLog
 from registry.context import Registry
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    return make_registry(engine)
 
 
 def _append(registry: Registry, org_id: int, n: int) -> None:

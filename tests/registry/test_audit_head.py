@@ -5,30 +5,23 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from issuance_support import PROBLEM, make_credentials_app, new_org
+from issuance_support import PROBLEM, new_org
 from litestar.testing import TestClient
-from registry_support import ACTOR, make_registry, scope
-from sqlalchemy.engine import Engine
+from registry_support import ACTOR, scope
 
+from app.cli.audit import audit as audit_cli
 from common.errors import InvalidInputError
-from registry.audit import AuditLog
-from registry.audit_head import check_head, signed_head
-from registry.cli_ops import audit as audit_cli
+from registry.audit.head import check_head, signed_head
+from registry.audit.log import AuditLog
 from registry.context import Registry
 from registry.models import OrganisationRecord
-from registry.orgs import OrganisationService
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    return make_registry(engine)
+from registry.orgs.service import OrganisationService
 
 
 @pytest.fixture
@@ -39,12 +32,6 @@ def org(registry: Registry) -> OrganisationRecord:
         for n in range(3):
             AuditLog(registry, session).append(org.id, actor=ACTOR, action=f"test.{n}")
     return org
-
-
-@pytest.fixture
-def client(registry: Registry) -> Iterator[TestClient[Any]]:
-    with TestClient(make_credentials_app(registry)) as test_client:
-        yield test_client
 
 
 def _head(registry: Registry, org: OrganisationRecord) -> dict[str, Any]:
@@ -144,7 +131,7 @@ def test_a_head_signed_by_a_compromised_key_is_refused(
     registry: Registry, org: OrganisationRecord
 ) -> None:
     """A key no longer in the DID document signs no head that checks."""
-    from registry.compromise import KeyCompromiseService
+    from registry.credentials.compromise import KeyCompromiseService
 
     kept = _head(registry, org)
     with scope(registry) as session:

@@ -15,10 +15,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from common.errors import ConflictError
-from registry.audit import AuditLog
-from registry.auth import Principal, bearer_token, require
+from registry.audit.log import AuditLog
 from registry.context import Registry
 from registry.errors import AuthenticationError, PermissionDeniedError
+from registry.orgs.access import Principal, bearer_token, require
 
 PROBLEM = "urn:leverup:problem:"
 

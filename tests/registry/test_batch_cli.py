@@ -7,31 +7,17 @@ import io
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-from issuance_support import counts, new_org
-from registry_support import make_registry, scope
-from sqlalchemy.engine import Engine
+from issuance_support import counts
+from registry_support import scope
 
-from registry.audit import AuditLog
-from registry.cli_batch import issue_batch
+from app.cli.batch import issue_batch
+from registry.audit.log import AuditLog
 from registry.context import Registry
 from registry.models import CredentialRecord, OrganisationRecord
 
 HEADER = "achievement,outcome,complexity,recipient_email,recipient_name\n"
 GOOD = HEADER + "teamwork,basic,low,ada@example.org,Ada\ntutor,,,=cmd@example.org,Bo\n"
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry over a fresh database."""
-    return make_registry(engine)
-
-
-@pytest.fixture
-def org(registry: Registry) -> OrganisationRecord:
-    """The issuing organisation."""
-    return new_org(registry)
 
 
 def _run(registry: Registry, *args: str) -> tuple[int, str, str]:

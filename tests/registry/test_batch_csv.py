@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from common.errors import InvalidInputError
-from registry._csv import CSV_COLUMNS, parse_csv, safe_cell
+from registry.credentials._csv import CSV_COLUMNS, parse_csv, safe_cell
 from registry.errors import BatchTooLargeError
 
 HEADER = "achievement,outcome,complexity,recipient_email,recipient_name"

@@ -25,12 +25,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from common.errors import InvalidInputError
-from registry.audit import AuditLog
+from registry.audit.log import AuditLog
 from registry.context import Registry
+from registry.credentials.issuance import (
+    ISSUE_ACTION,
+    MAX_REPORTED_ROWS,
+    IssuanceService,
+    IssuedItem,
+)
 from registry.errors import BatchInvalidError, BatchTooLargeError
-from registry.issuance import ISSUE_ACTION, MAX_REPORTED_ROWS, IssuanceService, IssuedItem
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from registry.schemas import BatchRow, CredentialIn
 from registry.status import StatusListService
 
@@ -39,12 +44,6 @@ from registry.status import StatusListService
 def registry(engine: Engine) -> Registry:
     """A registry over a fresh database; batches of at most 50."""
     return make_registry(engine, max_batch_items=50)
-
-
-@pytest.fixture
-def org(registry: Registry) -> OrganisationRecord:
-    """An issuing organisation (committed)."""
-    return new_org(registry)
 
 
 @pytest.fixture

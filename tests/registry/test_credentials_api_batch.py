@@ -17,8 +17,8 @@ from litestar.testing import TestClient
 from registry_support import bearer, make_registry
 from sqlalchemy.engine import Engine
 
+from app.api.credentials import BATCH_MAX_BODY_BYTES
 from registry.context import Registry
-from registry.http_credentials import BATCH_MAX_BODY_BYTES
 
 PATH = "/api/v1/credentials/batch"
 CSV = (

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from issuance_support import Tokens, competence_body, counts, make_credentials_app, new_org
+from issuance_support import Tokens, competence_body, counts, new_org
 from litestar.testing import TestClient
-from registry_support import bearer, make_registry, scope
-from sqlalchemy.engine import Engine
+from registry_support import bearer, scope
 from sqlmodel import select
 
 from registry.context import Registry
@@ -24,22 +23,9 @@ PARALLEL = 8
 
 
 @pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry over a fresh database."""
-    return make_registry(engine)
-
-
-@pytest.fixture
 def tokens(registry: Registry) -> Tokens:
     """Tokens of one organisation."""
     return Tokens.of(registry, new_org(registry))
-
-
-@pytest.fixture
-def client(registry: Registry) -> Iterator[TestClient[Any]]:
-    """One client; its requests run concurrently on the app's event loop."""
-    with TestClient(make_credentials_app(registry)) as test_client:
-        yield test_client
 
 
 def _together(count: int, call: Callable[[int], Any]) -> list[Any]:

@@ -22,8 +22,8 @@ from litestar.testing import TestClient
 from registry_support import bearer
 from sqlalchemy.engine import Engine
 
+from app.api.credentials import ISSUE_MAX_BODY_BYTES
 from registry.context import Registry
-from registry.http_credentials import ISSUE_MAX_BODY_BYTES
 from registry.models import OrganisationRecord
 
 PATH = "/api/v1/credentials"

@@ -12,7 +12,6 @@ from issuance_support import (
     PROBLEM,
     Tokens,
     competence_body,
-    make_credentials_app,
     new_org,
     registry_verifier,
     role_body,
@@ -24,11 +23,11 @@ from registry_support import ACTOR, FrozenClock, bearer, make_registry, scope
 from sqlalchemy.engine import Engine
 
 from app import public
+from app.api import credentials as http_credentials
+from app.api.deps import registry_dependencies
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
-from registry import http_credentials
 from registry.context import Registry
-from registry.deps import registry_dependencies
-from registry.lifecycle import LifecycleService
+from registry.credentials.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord
 
 API = "/api/v1/credentials"
@@ -39,25 +38,6 @@ DAY = 24 * 3600
 def registry(engine: Engine, clock: FrozenClock) -> Registry:
     """A registry over a fresh database."""
     return make_registry(engine, clock=clock)
-
-
-@pytest.fixture
-def org(registry: Registry) -> OrganisationRecord:
-    """The issuing organisation."""
-    return new_org(registry)
-
-
-@pytest.fixture
-def tokens(registry: Registry, org: OrganisationRecord) -> Tokens:
-    """A token of each role of the organisation."""
-    return Tokens.of(registry, org)
-
-
-@pytest.fixture
-def client(registry: Registry) -> Iterator[TestClient[Any]]:
-    """A client of the credentials app."""
-    with TestClient(make_credentials_app(registry)) as test_client:
-        yield test_client
 
 
 @pytest.fixture

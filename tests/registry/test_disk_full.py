@@ -25,7 +25,7 @@ from registry_support import bearer, make_registry, scope
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from registry.audit import AuditLog
+from registry.audit.log import AuditLog
 from registry.context import Registry
 from registry.db import _storage_error, create_db_engine, migrate
 from registry.errors import DatabaseUnavailableError

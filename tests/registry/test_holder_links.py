@@ -1,4 +1,4 @@
-"""registry.holder: the holder link's key and LinkedIn's "Add to profile" URL."""
+"""registry.credentials.holder: the holder link's key and LinkedIn's "Add to profile" URL."""
 
 from __future__ import annotations
 
@@ -8,21 +8,12 @@ import hmac
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-from registry_support import make_registry
-from sqlalchemy.engine import Engine
-
-from registry._credential_reads import lookup_key
 from registry.context import Registry
-from registry.holder import holder_key, holder_token, holder_url, linkedin_url, token_matches
+from registry.credentials._reads import lookup_key
+from registry.credentials.holder import holder_key, holder_token, holder_url, token_matches
+from sharing.linkedin import linkedin_url
 
 UUID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry with a fixed master secret."""
-    return make_registry(engine)
 
 
 class TestHolderKey:

@@ -3,7 +3,6 @@ and expired rows are purged (on write, bounded, and by the background round)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,15 +11,11 @@ from litestar.testing import TestClient
 from registry_support import FrozenClock, bearer, make_registry, scope
 from sqlalchemy.engine import Engine
 
-from registry import _idempotency, background
+from registry import background
 from registry.context import Registry
+from registry.credentials import idempotency as _idempotency
 
 HOUR = 3600.0
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock()
 
 
 @pytest.fixture
@@ -31,12 +26,6 @@ def registry(engine: Engine, clock: FrozenClock) -> Registry:
 @pytest.fixture
 def tokens(registry: Registry) -> Tokens:
     return Tokens.of(registry, new_org(registry))
-
-
-@pytest.fixture
-def client(registry: Registry) -> Iterator[TestClient[Any]]:
-    with TestClient(make_credentials_app(registry)) as test_client:
-        yield test_client
 
 
 def _post(client: TestClient[Any], tokens: Tokens, key: str, email: str) -> Any:

@@ -3,7 +3,6 @@ counted, checked before anything is allocated or signed; 429 quota-exceeded with
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,11 +17,6 @@ LIMIT = 3
 
 
 @pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock()
-
-
-@pytest.fixture
 def registry(engine: Engine, clock: FrozenClock) -> Registry:
     return make_registry(engine, clock=clock, max_credentials_per_org_per_day=LIMIT)
 
@@ -30,12 +24,6 @@ def registry(engine: Engine, clock: FrozenClock) -> Registry:
 @pytest.fixture
 def tokens(registry: Registry) -> Tokens:
     return Tokens.of(registry, new_org(registry))
-
-
-@pytest.fixture
-def client(registry: Registry) -> Iterator[TestClient[Any]]:
-    with TestClient(make_credentials_app(registry)) as test_client:
-        yield test_client
 
 
 def _one(client: TestClient[Any], tokens: Tokens, n: int = 0) -> Any:

@@ -28,13 +28,13 @@ from sqlalchemy.engine import Engine
 
 from common.errors import InvalidInputError
 from issuer import normalise_email
-from registry.audit import AuditLog
+from registry.audit.log import AuditLog
 from registry.context import Registry
+from registry.credentials.issuance import ISSUE_ACTION, IssuanceService, lookup_key
+from registry.credentials.lifecycle import LifecycleService
 from registry.errors import AssessorNotQualifiedError, CredentialNotFoundError
-from registry.issuance import ISSUE_ACTION, IssuanceService, lookup_key
-from registry.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from registry.schemas import CredentialIn
 
 YEAR = 365 * 24 * 3600
@@ -44,12 +44,6 @@ YEAR = 365 * 24 * 3600
 def registry(engine: Engine, clock: FrozenClock) -> Registry:
     """A registry over a fresh database."""
     return make_registry(engine, clock=clock)
-
-
-@pytest.fixture
-def org(registry: Registry) -> OrganisationRecord:
-    """An issuing organisation (committed)."""
-    return new_org(registry)
 
 
 def _issue(registry: Registry, org: OrganisationRecord, request: CredentialIn) -> CredentialRecord:

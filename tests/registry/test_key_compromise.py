@@ -4,7 +4,6 @@ DID document, rotates, re-signs the status lists and leaves a complete audit tra
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,30 +18,19 @@ from issuance_support import (
     stored,
 )
 from litestar.testing import TestClient
-from registry_support import ACTOR, bearer, make_registry, scope
-from sqlalchemy.engine import Engine
+from registry_support import ACTOR, bearer, scope
 
-from registry.audit import AuditLog
-from registry.cli_ops import keys_compromise
-from registry.compromise import COMPROMISE_REASON, KeyCompromiseService
+from app.cli.keys import keys_compromise
+from registry.audit.log import AuditLog
 from registry.context import Registry
+from registry.credentials.compromise import COMPROMISE_REASON, KeyCompromiseService
+from registry.credentials.issuance import IssuanceService
 from registry.errors import SigningKeyNotFoundError
-from registry.issuance import IssuanceService
 from registry.models import OrganisationRecord
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from registry.status import StatusListService
 
 N = 3
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    return make_registry(engine)
-
-
-@pytest.fixture
-def org(registry: Registry) -> OrganisationRecord:
-    return new_org(registry)
 
 
 def _issue(registry: Registry, org: OrganisationRecord, count: int) -> list[str]:
@@ -217,12 +205,6 @@ def test_j13_another_organisations_key_cannot_be_compromised(
     assert response.status_code == 404
     assert response.json()["type"] == PROBLEM + "key-not-found"
     assert _did_keys(registry, org) == ["key-1"]
-
-
-@pytest.fixture
-def client(registry: Registry) -> Iterator[TestClient[Any]]:
-    with TestClient(make_credentials_app(registry)) as test_client:
-        yield test_client
 
 
 def test_j13_http_drill(

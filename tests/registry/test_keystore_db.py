@@ -17,7 +17,7 @@ from keys.ed25519 import Ed25519KeyPair, verify_signature
 from keys.errors import InvalidDidError, KeyNotFoundError, KeyStoreError
 from keys.store import KeyStore, MasterSecret, create_did_key
 from registry.db import session_scope
-from registry.keystore import DbKeyStore
+from registry.orgs.keystore import DbKeyStore
 
 DID = "did:web:badges.example.org:orgs:centre-one"
 OTHER = "did:web:badges.example.org:orgs:centre-two"

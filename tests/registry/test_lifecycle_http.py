@@ -14,14 +14,12 @@ from registry_support import (
     create_token,
     issue_credential,
     make_app,
-    make_registry,
     scope,
 )
-from sqlalchemy.engine import Engine
 
-from registry.audit import AuditLog
+from app.api import ROUTES
+from registry.audit.log import AuditLog
 from registry.context import Registry
-from registry.http_status import ROUTES
 from registry.models import CredentialRecord, OrganisationRecord
 
 PROBLEM = "urn:leverup:problem:"
@@ -40,12 +38,6 @@ class World:
         self.viewer = create_token(registry, self.org, "viewer")
         self.other_admin = create_token(registry, self.other, "admin")
         self.path = f"/api/v1/credentials/{self.credential.id}"
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry over a fresh database."""
-    return make_registry(engine)
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from sqlalchemy.engine import Engine
 from common.errors import InvalidInputError
 from common.timeutil import format_datetime
 from registry.context import Registry
+from registry.credentials.lifecycle import LifecycleService
 from registry.errors import CredentialNotFoundError, InvalidStateError
-from registry.lifecycle import LifecycleService
 from registry.models import OrganisationRecord, StatusListRecord
 
 

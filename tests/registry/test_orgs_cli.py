@@ -7,19 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from orgs_support import MASTER_HEX, make_registry, scope
-from sqlalchemy.engine import Engine
+from orgs_support import MASTER_HEX, scope
 
-from registry.audit import AuditLog
-from registry.cli_orgs import orgs, tokens
+from app.cli.orgs import orgs
+from app.cli.tokens import tokens
+from registry.audit.log import AuditLog
 from registry.context import Registry
 from registry.errors import AuthenticationError
-from registry.tokens import TokenService
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    return make_registry(engine)
+from registry.orgs.tokens import TokenService
 
 
 def _run(registry: Registry, group: object, *args: str) -> Result:

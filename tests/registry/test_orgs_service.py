@@ -13,18 +13,13 @@ from issuer import CredentialIssuer, IssueRequest, IssuerProfile, Recipient
 from keys.did import resolve_in_document
 from keys.ed25519 import verify_signature
 from keys.store import MasterSecret
-from registry.audit import AuditLog
+from registry.audit.log import AuditLog
 from registry.context import Registry
 from registry.errors import OrganisationExistsError, OrganisationNotFoundError
-from registry.orgs import Address, OrganisationService, address_of
+from registry.orgs.service import Address, OrganisationService, address_of
 
 DID = "did:web:badges.example.org:orgs:centre-one"
 BASE = "https://badges.example.org"
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    return make_registry(engine)
 
 
 def _count(registry: Registry, table: str) -> int:

@@ -24,10 +24,10 @@ from litestar.testing import TestClient
 from registry_support import bearer, make_registry, scope
 from sqlalchemy.engine import Engine
 
+from app.cli.status import status as status_cli
 from keys.store import MasterSecret
 from registry import background
-from registry.audit import AuditLog
-from registry.cli_ops import status as status_cli
+from registry.audit.log import AuditLog
 from registry.context import Registry
 from registry.models import OrganisationRecord, StatusListRecord
 from registry.status import StatusListService, decode_bitstring, get_bit, republish_lagging

@@ -9,17 +9,11 @@ from typing import Any
 import pytest
 from issuance_support import PROBLEM, Tokens, competence_body, make_credentials_app, new_org
 from litestar.testing import TestClient
-from registry_support import bearer, make_registry
-from sqlalchemy.engine import Engine
+from registry_support import bearer
 
 from registry.context import Registry
 
 SEARCH = "/api/v1/credentials/search"
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    return make_registry(engine)
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ from typing import Any
 
 import msgspec
 import pytest
-from registry_support import create_org, issue_credential, make_registry, scope
-from sqlalchemy.engine import Engine
+from registry_support import create_org, issue_credential, scope
 
 from registry.context import Registry
-from registry.issuance import IssuanceService
-from registry.lifecycle import LifecycleService
+from registry.credentials.issuance import IssuanceService
+from registry.credentials.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from registry.schemas import CredentialIn
 from registry.status import REVOKED, RegistryStatusChecker
 from verifier import CompositeResolver, DidKeyResolver, LocalDidWebResolver, Verifier
@@ -29,12 +28,6 @@ from verifier.problems import (
 from verifier.report import Check
 
 ACTOR = "cli:checker-tests"
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry over a fresh database."""
-    return make_registry(engine)
 
 
 @pytest.fixture

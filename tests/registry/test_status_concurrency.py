@@ -13,24 +13,17 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import pytest
-from registry_support import create_org, issue_credential, make_registry, scope
-from sqlalchemy.engine import Engine
+from registry_support import create_org, issue_credential, scope
 from sqlmodel import select
 
-from registry.audit import AuditLog
+from registry.audit.log import AuditLog
 from registry.context import Registry
-from registry.lifecycle import LifecycleService
+from registry.credentials.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
 from registry.status import STATUS_LIST_SIZE, StatusListService, decode_bitstring, get_bit
 
 _T = TypeVar("_T")
 ACTOR = "cli:concurrency-tests"
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry over a fresh database."""
-    return make_registry(engine)
 
 
 @pytest.fixture

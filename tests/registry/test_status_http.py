@@ -12,9 +12,9 @@ from registry_support import create_org, issue_credential, make_app, make_regist
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from app.api import ROUTES
 from registry.context import Registry
-from registry.http_status import ROUTES
-from registry.lifecycle import LifecycleService
+from registry.credentials.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
 
 URL = "/orgs/centre-one/status/revocation/1"

@@ -12,23 +12,17 @@ from registry_support import (
     create_org,
     issue_credential,
     lifecycle,
-    make_registry,
     scope,
     stored_credential,
 )
-from sqlalchemy.engine import Engine
 
-from registry import _list_proof, _status_check
 from registry.context import Registry
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from registry.status import RegistryStatusChecker
+from registry.status import _check as _status_check
+from registry.status import _proof as _list_proof
 
 VerifyCalls = list[str]
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    return make_registry(engine)
 
 
 @pytest.fixture

@@ -16,16 +16,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from registry_support import create_org, issue_credential, make_registry, scope
-from sqlalchemy.engine import Engine
+from registry_support import create_org, issue_credential, scope
 from sqlmodel import select
 
 from common.timeutil import format_datetime, utcnow
 from issuer import sign_credential
 from registry.context import Registry
-from registry.lifecycle import LifecycleService
+from registry.credentials.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from registry.status import (
     RegistryStatusChecker,
     StatusListService,
@@ -34,12 +33,6 @@ from registry.status import (
 )
 from verifier.problems import STATUS_LIST_LENGTH_ERROR, STATUS_VERIFICATION_ERROR
 from verifier.report import Check
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry over a fresh database."""
-    return make_registry(engine)
 
 
 @pytest.fixture

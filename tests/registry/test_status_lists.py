@@ -8,8 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from registry_support import create_org, issue_credential, make_registry, scope
-from sqlalchemy.engine import Engine
+from registry_support import create_org, issue_credential, scope
 from sqlmodel import select
 
 from common.timeutil import parse_datetime_stamp
@@ -22,12 +21,6 @@ from registry.status import (
     decode_bitstring,
     get_bit,
 )
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry over a fresh database."""
-    return make_registry(engine)
 
 
 @pytest.fixture

@@ -14,14 +14,13 @@ from typing import Any
 
 import pytest
 from interop.reference import ReferenceImplementation
-from registry_support import make_registry, org_documents, scope
-from sqlalchemy.engine import Engine
+from registry_support import org_documents, scope
 
 from interop import conftest as interop_fixtures
 from registry.context import Registry
-from registry.lifecycle import LifecycleService
+from registry.credentials.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord
-from registry.orgs import OrganisationService
+from registry.orgs.service import OrganisationService
 from registry.status import RegistryStatusChecker
 from verifier import (
     CompositeResolver,
@@ -35,12 +34,6 @@ pytestmark = pytest.mark.node
 reference = interop_fixtures.reference
 """The reference implementation's session fixture (tests/interop/conftest.py), shared here."""
 ACTOR = "cli:reference-tests"
-
-
-@pytest.fixture
-def registry(engine: Engine) -> Registry:
-    """A registry over a fresh database."""
-    return make_registry(engine)
 
 
 def _document(record: CredentialRecord) -> dict[str, Any]:

@@ -10,11 +10,11 @@ from orgs_support import ACTOR, create_org, create_token, make_registry, scope
 from sqlalchemy.engine import Engine
 
 from common.errors import InvalidInputError
-from registry.audit import AuditLog
+from registry.audit.log import AuditLog
 from registry.context import Registry
 from registry.errors import AuthenticationError, TokenNotFoundError
-from registry.orgs import OrganisationService
-from registry.tokens import TokenService, role_allows
+from registry.orgs.service import OrganisationService
+from registry.orgs.tokens import TokenService, role_allows
 
 TOKEN_SHAPE = re.compile(r"lvu_[A-Za-z0-9_-]{43}")
 

@@ -1,0 +1,197 @@
+"""HTTP API of a credential's lifecycle (admin).
+
+``POST /api/v1/credentials/{id}/revoke`` and ``/suspend`` (``{"reason": "…"}``), ``/reinstate``,
+``/renew`` (``{"validUntil": "<dateTimeStamp>"}``), and ``POST …/erase`` or ``DELETE
+/api/v1/credentials/{id}``. Each answers the credential's new state, ``{"id", "status",
+"publication", "credential", "links"}``, where ``credential`` is the signed bytes spliced in
+unchanged (``null`` once erased) and ``publication`` says whether the served status list shows
+the change yet (``published``) or not (``pending``, catalogue J9).
+
+Handlers take the ``registry``, ``session`` and ``principal`` dependencies of
+:mod:`app.api.deps`; the organisation always comes from the token.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+from uuid import UUID
+
+import msgspec
+from litestar import Response, delete, post
+from litestar.params import FromPath, JSONBody
+from sqlmodel import Session
+
+from app.api.deps import PrincipalDep, RegistryDep, SessionDep
+from common.errors import InvalidInputError
+from common.timeutil import parse_whole_seconds
+from registry.context import Registry
+from registry.credentials import IssuanceService, LifecycleService
+from registry.models import CredentialRecord, OrganisationRecord
+from registry.orgs import Principal, require
+from registry.status import StatusListService
+
+__all__ = ["ROUTES", "ReasonBody", "RenewBody", "credential_state"]
+
+
+class ReasonBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Why a credential is revoked or suspended (kept in the audit log: no personal data)."""
+
+    reason: str
+    """1 to :data:`~registry.credentials.MAX_REASON_LENGTH` characters, no control characters."""
+
+
+class RenewBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """The new end of validity, an ``xsd:dateTimeStamp`` (offset required)."""
+
+    valid_until: str = msgspec.field(name="validUntil")
+
+
+def credential_state(
+    registry: Registry, session: Session, org: OrganisationRecord, record: CredentialRecord
+) -> bytes:
+    """The JSON body ``{"id", "status", "publication", "credential", "links"}`` with the signed
+    bytes spliced in.
+
+    ``status`` is ``active``, ``suspended``, ``revoked`` or, once personal data was erased,
+    ``erased``; ``publication`` is ``published`` when the served status list shows the change,
+    ``pending`` while it awaits a signature (catalogue J9: the change itself is committed);
+    ``credential`` is exactly the stored signed bytes (``null`` once erased);
+    ``links`` are those of the credentials API (``self``, ``public``, ``status``, ``json``).
+    """
+    publication = StatusListService(registry, session).publication(record.status_list_id)
+    head = msgspec.json.encode(
+        {
+            "id": record.id,
+            "status": "erased" if record.erased_at is not None else record.status,
+            "publication": publication,
+        }
+    )
+    [links] = IssuanceService(registry, session).links(org, [record])
+    signed = record.signed_bytes if record.signed_bytes is not None else b"null"
+    return head[:-1] + b',"credential":' + signed + b',"links":' + msgspec.json.encode(links) + b"}"
+
+
+def _state(
+    registry: Registry, session: Session, principal: Principal, record: CredentialRecord
+) -> Response[bytes]:
+    return Response(
+        credential_state(registry, session, principal.org, record),
+        media_type="application/json",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+_LIFECYCLE: Final = "/api/v1/credentials/{credential_id:uuid}"
+
+
+@post(_LIFECYCLE + "/revoke", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+def revoke_credential(
+    registry: RegistryDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    credential_id: FromPath[UUID],
+    data: JSONBody[ReasonBody],
+) -> Response[bytes]:
+    """Revoke a credential for good (admin); a reason is required."""
+    require(principal, "admin")
+    record = LifecycleService(registry, session).revoke(
+        principal.org, str(credential_id), reason=data.reason, actor=principal.actor
+    )
+    return _state(registry, session, principal, record)
+
+
+@post(_LIFECYCLE + "/suspend", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+def suspend_credential(
+    registry: RegistryDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    credential_id: FromPath[UUID],
+    data: JSONBody[ReasonBody],
+) -> Response[bytes]:
+    """Suspend an active credential (admin); a reason is required."""
+    require(principal, "admin")
+    record = LifecycleService(registry, session).suspend(
+        principal.org, str(credential_id), reason=data.reason, actor=principal.actor
+    )
+    return _state(registry, session, principal, record)
+
+
+@post(_LIFECYCLE + "/reinstate", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+def reinstate_credential(
+    registry: RegistryDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    credential_id: FromPath[UUID],
+) -> Response[bytes]:
+    """Re-issue a suspended credential under its id, with a new status index (admin)."""
+    require(principal, "admin")
+    record = LifecycleService(registry, session).reinstate(
+        principal.org, str(credential_id), actor=principal.actor
+    )
+    return _state(registry, session, principal, record)
+
+
+@post(_LIFECYCLE + "/renew", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+def renew_credential(
+    registry: RegistryDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    credential_id: FromPath[UUID],
+    data: JSONBody[RenewBody],
+) -> Response[bytes]:
+    """Re-issue an active credential with a new ``validUntil`` (admin)."""
+    require(principal, "admin")
+    try:
+        valid_until = parse_whole_seconds(data.valid_until)
+    except ValueError:
+        raise InvalidInputError(
+            "validUntil must be a date-time in whole seconds with a time zone,"
+            " e.g. 2030-01-01T00:00:00Z"
+        ) from None
+    record = LifecycleService(registry, session).renew(
+        principal.org, str(credential_id), valid_until=valid_until, actor=principal.actor
+    )
+    return _state(registry, session, principal, record)
+
+
+def _erase(
+    registry: Registry, session: Session, principal: Principal, credential_id: UUID
+) -> Response[bytes]:
+    require(principal, "admin")
+    record = LifecycleService(registry, session).erase(
+        principal.org, str(credential_id), actor=principal.actor
+    )
+    return _state(registry, session, principal, record)
+
+
+@post(_LIFECYCLE + "/erase", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+def erase_credential(
+    registry: RegistryDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    credential_id: FromPath[UUID],
+) -> Response[bytes]:
+    """Erase the recipient's personal data (admin); the status and the audit log stay."""
+    return _erase(registry, session, principal, credential_id)
+
+
+@delete(_LIFECYCLE, sync_to_thread=True, status_code=200, tags=["lifecycle"])
+def delete_credential(
+    registry: RegistryDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    credential_id: FromPath[UUID],
+) -> Response[bytes]:
+    """The same as ``POST …/erase``: a credential is never deleted, its personal data is."""
+    return _erase(registry, session, principal, credential_id)
+
+
+ROUTES: Final[list[Any]] = [
+    revoke_credential,
+    suspend_credential,
+    reinstate_credential,
+    renew_credential,
+    erase_credential,
+    delete_credential,
+]
+"""The route handlers of this module."""
