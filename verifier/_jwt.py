@@ -52,7 +52,7 @@ from common.jsonld import JsonLdProcessor
 from common.timeutil import parse_datetime_stamp
 from keys.did import VerificationMethod, did_method, public_jwk
 from keys.errors import InvalidDidError, UnsupportedDidMethodError
-from verifier._envelope import is_vc_v1
+from verifier._envelope import date_members
 from verifier._parse import MAX_INPUT_BYTES, JsonInputError, parse_object
 from verifier._proof import KeyFailure, ProofResult, check_proof, resolve_key
 from verifier._util import errored, failed, passed, quote
@@ -337,9 +337,7 @@ def _check_claims(jwt: Jwt, now: datetime, skew: timedelta) -> None:
     dates = {name: _numeric_date(claims, name) for name in ("nbf", "exp", "iat")}
     subject = document.get("credentialSubject")
     subject_id = subject.get("id") if isinstance(subject, dict) else None
-    start, end = (
-        ("issuanceDate", "expirationDate") if is_vc_v1(document) else ("validFrom", "validUntil")
-    )
+    start, end = date_members(document)
     expected: dict[str, tuple[object, str]] = {
         "iss": (_issuer_id(document), "issuer.id"),
         "jti": (document.get("id"), "id"),
