@@ -55,7 +55,7 @@ from keys.errors import InvalidDidError, UnsupportedDidMethodError
 from verifier._envelope import date_members
 from verifier._parse import MAX_INPUT_BYTES, JsonInputError, parse_object
 from verifier._proof import KeyFailure, ProofResult, check_proof, resolve_key
-from verifier._util import errored, failed, passed, quote
+from verifier._util import errored, failed, passed, quote, stated_issuer_id
 from verifier.problems import (
     CRYPTOGRAPHIC_SECURITY_ERROR,
     INVALID_DID_URL,
@@ -325,12 +325,6 @@ def _seconds(value: object) -> int | None:
         return None
 
 
-def _issuer_id(document: dict[str, Any]) -> str:
-    issuer = document.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    return issuer_id if isinstance(issuer_id, str) else ""
-
-
 def _check_claims(jwt: Jwt, now: datetime, skew: timedelta) -> None:
     document = jwt.credential
     claims = jwt.claims
@@ -339,7 +333,7 @@ def _check_claims(jwt: Jwt, now: datetime, skew: timedelta) -> None:
     subject_id = subject.get("id") if isinstance(subject, dict) else None
     start, end = date_members(document)
     expected: dict[str, tuple[object, str]] = {
-        "iss": (_issuer_id(document), "issuer.id"),
+        "iss": (stated_issuer_id(document) or "", "issuer.id"),
         "jti": (document.get("id"), "id"),
         "sub": (subject_id, "credentialSubject.id"),
         "nbf": (_seconds(document.get(start)), start),
@@ -436,7 +430,7 @@ def _verify_signature(token: str, alg: str, jwk: dict[str, Any]) -> None:
 
 def _verify(jwt: Jwt, resolver: KeyResolver, now: datetime, skew: timedelta) -> VerificationMethod:
     alg = _check_header(jwt.header)
-    issuer_id = _issuer_id(jwt.credential)
+    issuer_id = stated_issuer_id(jwt.credential) or ""
     _check_claims(jwt, now, skew)
     kid = _check_kid(jwt.header, issuer_id)
     resolved = resolve_key(resolver, kid, issuer_id=issuer_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from verifier._envelope import date_members
+from verifier._util import stated_issuer_id
 from verifier.report import CredentialSummary
 
 __all__ = ["summarize"]
@@ -34,7 +35,7 @@ def summarize(document: dict[str, Any]) -> CredentialSummary:
     return CredentialSummary(
         id=_text(document.get("id")),
         name=_text(document.get("name")),
-        issuer_id=_text(issuer) if isinstance(issuer, str) else _member(issuer, "id"),
+        issuer_id=_text(stated_issuer_id(document)),
         issuer_name=_member(issuer, "name"),
         achievement_id=_member(achievement, "id"),
         achievement_name=_member(achievement, "name"),
