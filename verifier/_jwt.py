@@ -35,7 +35,6 @@ proof must hold.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import calendar
 import re
@@ -48,6 +47,7 @@ from joserfc.errors import BadSignatureError, JoseError, UnsupportedAlgorithmErr
 from joserfc.jwa import JWSAlgModel
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
+from common.encoding import b64url_decode, b64url_encode
 from common.jsonld import JsonLdProcessor
 from common.timeutil import parse_datetime_stamp
 from keys.did import VerificationMethod, did_method, public_jwk
@@ -170,10 +170,10 @@ def _b64decode(segment: str, what: str) -> bytes:
     if len(segment) % 4 == 1:
         raise _RefusedError(PARSING_ERROR, f"the JWT {what} is not valid base64url")
     try:
-        decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        decoded = b64url_decode(segment)
     except (binascii.Error, ValueError):
         raise _RefusedError(PARSING_ERROR, f"the JWT {what} is not valid base64url") from None
-    if base64.urlsafe_b64encode(decoded).rstrip(b"=").decode("ascii") != segment:
+    if b64url_encode(decoded) != segment:
         # Unused trailing bits set: another spelling of the same bytes (RFC 4648 §3.5).
         raise _RefusedError(PARSING_ERROR, f"the JWT {what} is not canonical base64url")
     return decoded
@@ -385,7 +385,7 @@ def _method_jwk(method: VerificationMethod) -> dict[str, Any]:
     if method.public_key_jwk is not None:
         return dict(method.public_key_jwk)
     if method.is_ed25519:
-        x = base64.urlsafe_b64encode(method.public_key).rstrip(b"=").decode("ascii")
+        x = b64url_encode(method.public_key)
         return {"kty": "OKP", "crv": "Ed25519", "x": x}
     raise _RefusedError(INVALID_VERIFICATION_METHOD, f"verification method {method.id} has no key")
 
