@@ -25,7 +25,7 @@ import threading
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
 import msgspec
@@ -34,11 +34,15 @@ from PIL import Image, ImageDraw, ImageFont
 from badge_classes import ids
 from badge_classes.errors import CatalogueDataError, CatalogueError, UnknownScaleError
 from badge_classes.loader import DEFAULT_DATA_DIR
-from badge_classes.model import AchievementDefinition, Cluster, Scale, Translations, check_language
+from badge_classes.model import (
+    AchievementDefinition,
+    Cluster,
+    Scale,
+    ScaleName,
+    Translations,
+    check_language,
+)
 from common.errors import InvalidInputError
-
-if TYPE_CHECKING:
-    from badge_classes.catalogue import Catalogue
 
 __all__ = [
     "DEFAULT_SIZE",
@@ -47,6 +51,7 @@ __all__ = [
     "MIN_SIZE",
     "TEXT_COLOUR",
     "Artwork",
+    "CatalogueLookups",
     "ImageSizeError",
     "Style",
     "Words",
@@ -479,6 +484,26 @@ def _png(design: _Design, size: int) -> bytes:
     return buffer.getvalue()
 
 
+class CatalogueLookups(Protocol):
+    """The catalogue look-ups :class:`Artwork` needs (a :class:`~badge_classes.Catalogue`).
+
+    A protocol rather than the class itself, so that this module need not import the catalogue
+    module (which imports this one through ``render``).
+    """
+
+    def get(self, slug: str) -> AchievementDefinition:
+        """The definition of a competence or role."""
+        ...
+
+    def cluster(self, slug: str) -> Cluster:
+        """A competence cluster."""
+        ...
+
+    def scale(self, name: ScaleName) -> Scale:
+        """A scale with its ordered levels."""
+        ...
+
+
 class Artwork:
     """The badge images of one catalogue, rendered on demand and memoised.
 
@@ -487,7 +512,7 @@ class Artwork:
 
     __slots__ = ("_catalogue", "_png", "_style", "_svg")
 
-    def __init__(self, catalogue: Catalogue, style: Style | None = None) -> None:
+    def __init__(self, catalogue: CatalogueLookups, style: Style | None = None) -> None:
         """Bind to a catalogue; the style defaults to ``data/artwork.toml``."""
         self._catalogue = catalogue
         self._style = style or load_style()

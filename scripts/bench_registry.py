@@ -28,7 +28,6 @@ Figures:
 from __future__ import annotations
 
 import argparse
-import base64
 import contextlib
 import gzip
 import json
@@ -55,6 +54,7 @@ from app.bench import bench_credential, reference_bench
 from app.context import default_processor
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import Catalogue
+from common.encoding import b64url_decode
 from common.settings import Settings
 from keys.store import MasterSecret
 from registry.context import Registry
@@ -159,7 +159,7 @@ def _csv(items: list[dict[str, Any]]) -> bytes:
 
 
 def _bit(encoded: str, index: int) -> bool:
-    raw = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
+    raw = gzip.decompress(b64url_decode(encoded[1:]))
     return bool(raw[index >> 3] & (0x80 >> (index & 7)))
 
 

@@ -12,11 +12,12 @@ reverse) reuses it and adds what is its own (encoding, allocation, bounds-checke
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 import zlib
 from typing import Final
+
+from common.encoding import b64url_decode
 
 __all__ = [
     "MAX_DECODED_BYTES",
@@ -75,7 +76,7 @@ def decode_bitstring(
     if not _BASE64URL.fullmatch(text) or len(text) % 4 == 1:
         raise BitstringError("encodedList is not base64url without padding")
     try:
-        compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        compressed = b64url_decode(text)
     except (binascii.Error, ValueError) as exc:
         raise BitstringError("encodedList is not base64url without padding") from exc
     bits = _gunzip(compressed, max_bytes)

@@ -37,6 +37,7 @@ __all__ = [
     "VC_V2_CONTEXT",
     "check_context",
     "check_type",
+    "date_members",
     "is_vc_v1",
 ]
 
@@ -161,6 +162,16 @@ def is_vc_v1(document: Any) -> bool:
         return False
     contexts = document.get("@context")
     return isinstance(contexts, list) and bool(contexts) and contexts[0] == VC_V1_CONTEXT
+
+
+def date_members(document: Any) -> tuple[str, str]:
+    """The names of ``document``'s validity dates: start first, end second.
+
+    ``("issuanceDate", "expirationDate")`` for a VC 1.1 credential (:func:`is_vc_v1`),
+    ``("validFrom", "validUntil")`` for anything else (catalogue G7: a VC 2.0 document's VC 1.1
+    dates are never read).
+    """
+    return ("issuanceDate", "expirationDate") if is_vc_v1(document) else ("validFrom", "validUntil")
 
 
 def _check_v1(contexts: list[Any], pinned: Set[str]) -> Check:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from keys.did import VerificationMethod
-from verifier._util import failed, passed, quote, skipped
+from verifier._util import failed, passed, quote, skipped, stated_issuer_id
 from verifier.problems import MALFORMED_VALUE_ERROR, PROOF_VERIFICATION_ERROR
 from verifier.report import Check
 
@@ -29,9 +29,8 @@ def check_issuer(document: dict[str, Any], methods: Sequence[VerificationMethod]
     Returns:
         The check.
     """
-    issuer = document.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    if not isinstance(issuer_id, str) or not issuer_id:
+    issuer_id = stated_issuer_id(document)
+    if not issuer_id:
         return failed("issuer", MALFORMED_VALUE_ERROR, "the credential has no issuer id")
     if not methods:
         return skipped("issuer", "not run: no verification method was resolved")
@@ -43,5 +42,5 @@ def check_issuer(document: dict[str, Any], methods: Sequence[VerificationMethod]
                 f"verification method {quote(method.id)} is controlled by "
                 f"{quote(method.controller)}, not by the issuer {quote(issuer_id)}",
             )
-    form = " (issuer given as a string)" if isinstance(issuer, str) else ""
+    form = " (issuer given as a string)" if isinstance(document.get("issuer"), str) else ""
     return passed("issuer", f"the issuer {issuer_id} controls the signing key{form}")

@@ -35,7 +35,6 @@ proof must hold.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import calendar
 import re
@@ -48,14 +47,15 @@ from joserfc.errors import BadSignatureError, JoseError, UnsupportedAlgorithmErr
 from joserfc.jwa import JWSAlgModel
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
+from common.encoding import b64url_decode, b64url_encode
 from common.jsonld import JsonLdProcessor
 from common.timeutil import parse_datetime_stamp
 from keys.did import VerificationMethod, did_method, public_jwk
 from keys.errors import InvalidDidError, UnsupportedDidMethodError
-from verifier._envelope import is_vc_v1
+from verifier._envelope import date_members
 from verifier._parse import MAX_INPUT_BYTES, JsonInputError, parse_object
 from verifier._proof import KeyFailure, ProofResult, check_proof, resolve_key
-from verifier._util import errored, failed, passed, quote
+from verifier._util import errored, failed, passed, quote, stated_issuer_id
 from verifier.problems import (
     CRYPTOGRAPHIC_SECURITY_ERROR,
     INVALID_DID_URL,
@@ -170,10 +170,10 @@ def _b64decode(segment: str, what: str) -> bytes:
     if len(segment) % 4 == 1:
         raise _RefusedError(PARSING_ERROR, f"the JWT {what} is not valid base64url")
     try:
-        decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        decoded = b64url_decode(segment)
     except (binascii.Error, ValueError):
         raise _RefusedError(PARSING_ERROR, f"the JWT {what} is not valid base64url") from None
-    if base64.urlsafe_b64encode(decoded).rstrip(b"=").decode("ascii") != segment:
+    if b64url_encode(decoded) != segment:
         # Unused trailing bits set: another spelling of the same bytes (RFC 4648 §3.5).
         raise _RefusedError(PARSING_ERROR, f"the JWT {what} is not canonical base64url")
     return decoded
@@ -325,23 +325,15 @@ def _seconds(value: object) -> int | None:
         return None
 
 
-def _issuer_id(document: dict[str, Any]) -> str:
-    issuer = document.get("issuer")
-    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-    return issuer_id if isinstance(issuer_id, str) else ""
-
-
 def _check_claims(jwt: Jwt, now: datetime, skew: timedelta) -> None:
     document = jwt.credential
     claims = jwt.claims
     dates = {name: _numeric_date(claims, name) for name in ("nbf", "exp", "iat")}
     subject = document.get("credentialSubject")
     subject_id = subject.get("id") if isinstance(subject, dict) else None
-    start, end = (
-        ("issuanceDate", "expirationDate") if is_vc_v1(document) else ("validFrom", "validUntil")
-    )
+    start, end = date_members(document)
     expected: dict[str, tuple[object, str]] = {
-        "iss": (_issuer_id(document), "issuer.id"),
+        "iss": (stated_issuer_id(document) or "", "issuer.id"),
         "jti": (document.get("id"), "id"),
         "sub": (subject_id, "credentialSubject.id"),
         "nbf": (_seconds(document.get(start)), start),
@@ -393,7 +385,7 @@ def _method_jwk(method: VerificationMethod) -> dict[str, Any]:
     if method.public_key_jwk is not None:
         return dict(method.public_key_jwk)
     if method.is_ed25519:
-        x = base64.urlsafe_b64encode(method.public_key).rstrip(b"=").decode("ascii")
+        x = b64url_encode(method.public_key)
         return {"kty": "OKP", "crv": "Ed25519", "x": x}
     raise _RefusedError(INVALID_VERIFICATION_METHOD, f"verification method {method.id} has no key")
 
@@ -438,7 +430,7 @@ def _verify_signature(token: str, alg: str, jwk: dict[str, Any]) -> None:
 
 def _verify(jwt: Jwt, resolver: KeyResolver, now: datetime, skew: timedelta) -> VerificationMethod:
     alg = _check_header(jwt.header)
-    issuer_id = _issuer_id(jwt.credential)
+    issuer_id = stated_issuer_id(jwt.credential) or ""
     _check_claims(jwt, now, skew)
     kid = _check_kid(jwt.header, issuer_id)
     resolved = resolve_key(resolver, kid, issuer_id=issuer_id)

@@ -22,7 +22,7 @@ import re
 from typing import Any, Final
 
 from common.timeutil import parse_datetime_stamp
-from verifier._envelope import is_vc_v1
+from verifier._envelope import date_members, is_vc_v1
 from verifier._ob3_shape import check_shape
 from verifier._util import failed, passed, quote
 from verifier.problems import MALFORMED_VALUE_ERROR
@@ -98,7 +98,7 @@ def check_schema(document: dict[str, Any]) -> Check:
             MALFORMED_VALUE_ERROR,
             "credentialSubject.achievement.criteria has neither an id nor a narrative",
         )
-    start, end = ("issuanceDate", "expirationDate") if v1 else ("validFrom", "validUntil")
+    start, end = date_members(document)
     if end in document and parse_datetime_stamp(document[end]) < parse_datetime_stamp(
         document[start]
     ):

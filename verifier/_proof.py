@@ -36,7 +36,7 @@ from keys.cryptosuite import CRYPTOSUITE, PROOF_PURPOSE, PROOF_TYPE, ProofError,
 from keys.did import VerificationMethod, resolve_did_key
 from keys.errors import InvalidDidError, InvalidMultikeyError, UnsupportedDidMethodError
 from verifier._envelope import is_vc_v1
-from verifier._util import errored, failed, passed, quote
+from verifier._util import errored, failed, passed, quote, stated_issuer_id
 from verifier.problems import (
     CRYPTOGRAPHIC_SECURITY_ERROR,
     DATA_LOSS_DETECTION_ERROR,
@@ -220,9 +220,7 @@ class _ProofVerifier:
         self.resolver = resolver
         self.now = now
         self.skew = skew
-        issuer = document.get("issuer")
-        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-        self.issuer_id = issuer_id if isinstance(issuer_id, str) else ""
+        self.issuer_id = stated_issuer_id(document) or ""
         self.vc_v1 = is_vc_v1(document)
 
     def verify(self, proof: dict[str, Any]) -> _One:

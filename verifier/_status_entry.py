@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from common.timeutil import parse_datetime_stamp
 from verifier._bitstring import BitstringError, BitstringLengthError, decode_bitstring, get_bit
-from verifier._util import errored, failed, passed, quote
+from verifier._util import errored, failed, passed, quote, stated_issuer_id
 from verifier.problems import (
     MALFORMED_VALUE_ERROR,
     RANGE_ERROR,
@@ -78,10 +78,9 @@ class BitstringEntry:
 
 
 def issuer_id_of(document: Mapping[str, Any]) -> str | None:
-    """The ``issuer`` id of a credential (a string, or an object's ``id``), or None."""
-    issuer = document.get("issuer")
-    value = issuer.get("id") if isinstance(issuer, dict) else issuer
-    return value if isinstance(value, str) and value else None
+    """The ``issuer`` id of a credential (a string, or an object's ``id``), or None (also when
+    it is empty)."""
+    return stated_issuer_id(document) or None
 
 
 def status_entries(credential: Mapping[str, Any]) -> list[Any] | Check:

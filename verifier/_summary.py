@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from verifier._envelope import is_vc_v1
+from verifier._envelope import date_members
+from verifier._util import stated_issuer_id
 from verifier.report import CredentialSummary
 
 __all__ = ["summarize"]
@@ -27,18 +28,18 @@ def summarize(document: dict[str, Any]) -> CredentialSummary:
     Returns:
         The summary; members that are absent or not strings are ``None``.
     """
-    v1 = is_vc_v1(document)  # VC 1.1 dates only in a VC 1.1 credential (catalogue G7)
+    start, end = date_members(document)  # VC 1.1 dates only in a VC 1.1 credential (G7)
     issuer = document.get("issuer")
     subject = document.get("credentialSubject")
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
     return CredentialSummary(
         id=_text(document.get("id")),
         name=_text(document.get("name")),
-        issuer_id=_text(issuer) if isinstance(issuer, str) else _member(issuer, "id"),
+        issuer_id=_text(stated_issuer_id(document)),
         issuer_name=_member(issuer, "name"),
         achievement_id=_member(achievement, "id"),
         achievement_name=_member(achievement, "name"),
-        valid_from=_text(document.get("issuanceDate" if v1 else "validFrom")),
-        valid_until=_text(document.get("expirationDate" if v1 else "validUntil")),
+        valid_from=_text(document.get(start)),
+        valid_until=_text(document.get(end)),
         awarded_date=_text(document.get("awardedDate")),
     )

@@ -1,13 +1,15 @@
-"""Small helpers shared by the checks: building check results and quoting untrusted values."""
+"""Small helpers shared by the checks: building check results, quoting untrusted values and
+reading a credential's issuer id."""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 from verifier.problems import make_problem
 from verifier.report import Check
 
-__all__ = ["errored", "failed", "passed", "quote", "skipped"]
+__all__ = ["errored", "failed", "passed", "quote", "skipped", "stated_issuer_id"]
 
 _MAX_MESSAGE: Final = 400
 
@@ -16,6 +18,14 @@ def quote(value: object, limit: int = 80) -> str:
     """Quote an untrusted value for a message: ``repr`` escaped, at most ``limit`` characters."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def stated_issuer_id(document: Mapping[str, Any]) -> str | None:
+    """The ``issuer`` id a credential states: the ``issuer`` string, or an ``issuer`` object's
+    ``id``; None when that is not a string (an empty string is returned as it is)."""
+    issuer = document.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return value if isinstance(value, str) else None
 
 
 def _cut(text: str) -> str:

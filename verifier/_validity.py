@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from common.timeutil import parse_datetime_stamp
-from verifier._envelope import is_vc_v1
+from verifier._envelope import date_members
 from verifier._util import failed, passed, quote
 from verifier.problems import EXPIRED, MALFORMED_VALUE_ERROR, NOT_YET_VALID
 from verifier.report import Check
@@ -32,13 +32,9 @@ def _instant(value: Any) -> datetime | None:
         return None
 
 
-def _names(document: dict[str, Any]) -> tuple[str, str]:
-    return ("issuanceDate", "expirationDate") if is_vc_v1(document) else ("validFrom", "validUntil")
-
-
 def check_not_before(document: dict[str, Any], now: datetime, skew: timedelta) -> Check:
     """Run the ``not_before`` check: ``validFrom`` (VC 1.1: ``issuanceDate``) is not future."""
-    name, _ = _names(document)
+    name, _ = date_members(document)
     if name not in document:
         return failed("not_before", MALFORMED_VALUE_ERROR, f"the credential has no {name}")
     value = document[name]
@@ -56,7 +52,7 @@ def check_not_before(document: dict[str, Any], now: datetime, skew: timedelta) -
 
 def check_expiration(document: dict[str, Any], now: datetime, skew: timedelta) -> Check:
     """Run the ``expiration`` check: ``validUntil`` (VC 1.1: ``expirationDate``) has not passed."""
-    _, name = _names(document)
+    _, name = date_members(document)
     if name not in document:
         return passed("expiration", "no expiry")
     value = document[name]

@@ -8,12 +8,12 @@ the caller (an Ed25519 key is also decoded to its 32 bytes).
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 from collections.abc import Mapping
 from typing import Any, Final, cast
 
+from common.encoding import b64url_decode
 from keys.did._method import VerificationMethod, VerificationMethodType, show
 from keys.errors import InvalidDidError, InvalidMultikeyError
 from keys.multikey import encode_public_key
@@ -38,7 +38,7 @@ def _b64url(jwk: Mapping[str, Any], member: str) -> bytes:
     if not isinstance(value, str) or len(value) > _MAX_MEMBER or not _B64URL.fullmatch(value):
         raise InvalidDidError(f"publicKeyJwk.{member} is not an unpadded base64url string")
     try:
-        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        return b64url_decode(value)
     except (binascii.Error, ValueError) as exc:
         raise InvalidDidError(f"publicKeyJwk.{member} is not valid base64url") from exc
 
@@ -100,7 +100,7 @@ def jwk_verification_method(
     public_key = b""
     multibase = ""
     if jwk["kty"] == "OKP":
-        public_key = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+        public_key = b64url_decode(jwk["x"])
         try:
             multibase = encode_public_key(public_key)
         except InvalidMultikeyError as exc:

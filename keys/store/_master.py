@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 import os
 import re
@@ -14,6 +13,7 @@ import nacl.encoding
 import nacl.hash
 import nacl.utils
 
+from common.encoding import b64url_decode, b64url_encode
 from keys.errors import MasterSecretError
 
 __all__ = ["MASTER_SECRET_LENGTH", "MasterSecret", "load_master_secret"]
@@ -126,8 +126,8 @@ def _parse(text: str, source: str) -> MasterSecret:
         return MasterSecret(bytes.fromhex(value))
     if _BASE64URL.fullmatch(value):
         unpadded = value.rstrip("=")
-        raw = base64.urlsafe_b64decode(unpadded + "=")
-        if base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=") == unpadded:
+        raw = b64url_decode(unpadded)
+        if b64url_encode(raw) == unpadded:
             return MasterSecret(raw)
     raise MasterSecretError(
         f"{source} must be {MASTER_SECRET_LENGTH} bytes as hex (64 characters) or "
@@ -162,7 +162,7 @@ def _read_file(path: Path) -> MasterSecret:
 def _create_file(path: Path) -> None:
     """Create ``path`` holding a new secret; mode 0600 from the first instant (O_EXCL)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = base64.urlsafe_b64encode(nacl.utils.random(MASTER_SECRET_LENGTH)).rstrip(b"=") + b"\n"
+    text = b64url_encode(nacl.utils.random(MASTER_SECRET_LENGTH)).encode("ascii") + b"\n"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
     except FileExistsError:

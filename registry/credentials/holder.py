@@ -14,7 +14,6 @@ LinkedIn's "Add to profile" link is built by :func:`sharing.linkedin.linkedin_ur
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import uuid
@@ -22,6 +21,7 @@ from typing import Final
 
 from sqlmodel import Session, select
 
+from common.encoding import b64url_encode
 from issuer import credential_url
 from registry.audit.log import AuditLog
 from registry.context import Registry
@@ -52,7 +52,7 @@ def holder_key(registry: Registry) -> bytes:
 def holder_token(key: bytes, credential_uuid: str) -> str:
     """``base64url(HMAC-SHA256(key, uuid))`` without padding: the holder link's ``key``."""
     digest = hmac.new(key, credential_uuid.encode("ascii"), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return b64url_encode(digest)
 
 
 def token_matches(key: bytes, credential_uuid: str, presented: str | None) -> bool:

@@ -8,7 +8,6 @@ the database therefore holds no usable token. The plaintext is returned once, by
 
 from __future__ import annotations
 
-import base64
 import builtins
 import hashlib
 import hmac
@@ -18,6 +17,7 @@ from typing import Final, Literal, get_args
 
 from sqlmodel import Session, col, select
 
+from common.encoding import b64url_encode
 from common.errors import InvalidInputError
 from registry.audit.log import AuditLog
 from registry.context import Registry
@@ -64,7 +64,7 @@ def role_allows(role: str, needed: str) -> bool:
 
 def _new_token() -> str:
     raw = secrets.token_bytes(32)
-    return TOKEN_PREFIX + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    return TOKEN_PREFIX + b64url_encode(raw)
 
 
 class TokenService:

@@ -12,11 +12,11 @@ verifier's bit access.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import secrets
 from typing import Final
 
+from common.encoding import b64url_encode
 from verifier._bitstring import (
     MAX_DECODED_BYTES,
     MAX_ENCODED_CHARS,
@@ -63,7 +63,7 @@ def new_bitstring(size: int = STATUS_LIST_SIZE) -> bytes:
 def encode_bitstring(bits: bytes) -> str:
     """Encode ``bits`` as an ``encodedList``: ``"u"`` + base64url(gzip(bits)), no padding."""
     compressed = gzip.compress(bytes(bits), compresslevel=_GZIP_LEVEL, mtime=0)
-    return "u" + base64.urlsafe_b64encode(compressed).decode("ascii").rstrip("=")
+    return "u" + b64url_encode(compressed)
 
 
 def _check_index(bits: bytes, index: int) -> None:
