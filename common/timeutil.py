@@ -8,9 +8,15 @@ accepts forms (naive times, week dates, a space separator) that other verifiers 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
-__all__ = ["format_datetime", "parse_datetime_stamp", "parse_whole_seconds", "utcnow"]
+__all__ = [
+    "format_datetime",
+    "parse_date_or_stamp",
+    "parse_datetime_stamp",
+    "parse_whole_seconds",
+    "utcnow",
+]
 
 # XML Schema 1.1 dateTimeStamp (VC DM 2.0 §4.9 regular expression, restricted to 4-digit years).
 _DATETIME_STAMP = re.compile(
@@ -86,3 +92,21 @@ def parse_whole_seconds(value: str) -> datetime:
     if match is not None and match["f"]:
         raise ValueError(f"not whole seconds: {value!r}")
     return parsed
+
+
+def parse_date_or_stamp(value: str, *, end_of_day: bool) -> datetime:
+    """A ``dateTimeStamp``, or a plain date ``YYYY-MM-DD`` taken as the start of that day in UTC
+    (or, with ``end_of_day``, its last second): how people give a search bound or an expiry.
+
+    Raises:
+        ValueError: if ``value`` is neither.
+    """
+    try:
+        return parse_datetime_stamp(value)
+    except ValueError:
+        pass
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValueError(f"not a date or a date-time with a time zone: {value!r:.40}") from None
+    return datetime.combine(day, time(23, 59, 59) if end_of_day else time(0), tzinfo=UTC)

@@ -6,14 +6,14 @@ Answers never re-encode a credential: the stored signed bytes are spliced into t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Final
 from urllib.parse import urlencode
 
 import msgspec
 
 from common.errors import InvalidInputError
-from common.timeutil import parse_datetime_stamp
+from common.timeutil import parse_date_or_stamp
 from registry.errors import BatchTooLargeError
 from registry.models import CredentialRecord
 from registry.schemas import BatchRow, CredentialLinks, CredentialSummary, decode_credential
@@ -69,16 +69,11 @@ def parse_when(value: str, *, end_of_day: bool) -> datetime:
         InvalidInputError: Neither.
     """
     try:
-        return parse_datetime_stamp(value)
-    except ValueError:
-        pass
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
+        return parse_date_or_stamp(value, end_of_day=end_of_day)
     except ValueError:
         raise InvalidInputError(
             f"not a date (2026-01-31) or a date-time with a time zone: {value!r:.40}"
         ) from None
-    return datetime.combine(day, time(23, 59, 59) if end_of_day else time(0), tzinfo=UTC)
 
 
 def issued_body(signed_bytes: bytes, links: CredentialLinks) -> bytes:

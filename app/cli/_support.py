@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, time
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from common.errors import DomainError
 from common.settings import Settings, load_settings
-from common.timeutil import parse_datetime_stamp
+from common.timeutil import parse_date_or_stamp
 from keys.errors import KeysError
 from registry.bootstrap import build_registry
 from registry.context import Registry
@@ -72,17 +72,11 @@ def exit_code_of(exc: DomainError) -> int:
 
 
 def parse_when(value: str, *, end_of_day: bool) -> datetime:
-    """A dateTimeStamp, or a plain date (start or end of that day, UTC)."""
+    """A dateTimeStamp, or a plain date (start or end of that day, UTC); exit 1 otherwise."""
     try:
-        return parse_datetime_stamp(value)
-    except ValueError:
-        pass
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
+        return parse_date_or_stamp(value, end_of_day=end_of_day)
     except ValueError:
         fail(f"not a date-time with time zone or a YYYY-MM-DD date: {value!r}")
-    moment = time(23, 59, 59) if end_of_day else time(0, 0, 0)
-    return datetime.combine(day, moment, tzinfo=UTC)
 
 
 def cli_actor() -> str:
