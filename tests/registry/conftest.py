@@ -4,12 +4,14 @@ schema that is dropped afterwards).
 
 The API fixtures ``registry`` (over a fresh database), ``org`` (the issuing organisation),
 ``tokens`` (one of each role) and ``client`` (of the credentials app) are here, with ``clock``
-(a clock the tests move by hand) and ``issued`` (an organisation and one active credential); a
-module that needs another registry (on ``clock``, a smaller batch limit ...) overrides
-``registry`` only, and the others follow it."""
+(a clock the tests move by hand), ``issued`` (an organisation and one active credential) and
+``issued_document`` (the same with its parsed document); a module that needs another registry
+(on ``clock``, a smaller batch limit ...) overrides ``registry`` only, and the others follow
+it."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Iterator
@@ -93,6 +95,16 @@ def issued(registry: Registry) -> tuple[OrganisationRecord, CredentialRecord]:
     org = create_org(registry)
     with scope(registry) as session:
         return org, issue_credential(registry, session, org)
+
+
+@pytest.fixture
+def issued_document(
+    issued: tuple[OrganisationRecord, CredentialRecord],
+) -> tuple[OrganisationRecord, CredentialRecord, dict[str, Any]]:
+    """``issued`` with the credential's parsed signed document."""
+    org, record = issued
+    assert record.signed_bytes is not None
+    return org, record, json.loads(record.signed_bytes)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from registry_support import create_org, issue_credential, scope
 from sqlmodel import select
 
@@ -23,7 +22,7 @@ from common.timeutil import format_datetime, utcnow
 from issuer import sign_credential
 from registry.context import Registry
 from registry.credentials.lifecycle import LifecycleService
-from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
+from registry.models import OrganisationRecord, StatusListRecord
 from registry.orgs.service import OrganisationService
 from registry.status import (
     RegistryStatusChecker,
@@ -33,16 +32,6 @@ from registry.status import (
 )
 from verifier.problems import STATUS_LIST_LENGTH_ERROR, STATUS_VERIFICATION_ERROR
 from verifier.report import Check
-
-
-@pytest.fixture
-def issued(registry: Registry) -> tuple[OrganisationRecord, CredentialRecord, dict[str, Any]]:
-    """An organisation and one of its credentials (the record and the parsed document)."""
-    org = create_org(registry)
-    with scope(registry) as session:
-        record = issue_credential(registry, session, org)
-    assert record.signed_bytes is not None
-    return org, record, json.loads(record.signed_bytes)
 
 
 def _check(registry: Registry, credential: dict[str, Any]) -> Check:
@@ -86,9 +75,9 @@ def _list_document(registry: Registry, org: OrganisationRecord) -> dict[str, Any
 
 
 class TestListRefused:
-    def test_a_list_of_another_issuer(self, registry: Registry, issued: Any) -> None:
+    def test_a_list_of_another_issuer(self, registry: Registry, issued_document: Any) -> None:
         """A credential of org A pointing at org B's (valid) list: error (F4)."""
-        _org, _record, credential = issued
+        _org, _record, credential = issued_document
         other = create_org(registry, "centre-two")
         with scope(registry) as session:
             issue_credential(registry, session, other)
@@ -99,23 +88,23 @@ class TestListRefused:
         _assert_error(check, STATUS_VERIFICATION_ERROR, "not by the credential's issuer")
 
     def test_a_list_signed_with_another_organisations_key(
-        self, registry: Registry, issued: Any
+        self, registry: Registry, issued_document: Any
     ) -> None:
         """A list claiming issuer A but signed with org B's key: error (F3/F4)."""
-        org, _record, credential = issued
+        org, _record, credential = issued_document
         other = create_org(registry, "centre-two")
         _store_list(registry, org, _list_document(registry, org), sign_as=other)
         _assert_error(_check(registry, credential), STATUS_VERIFICATION_ERROR, "key")
 
-    def test_an_unsigned_list(self, registry: Registry, issued: Any) -> None:
+    def test_an_unsigned_list(self, registry: Registry, issued_document: Any) -> None:
         """A stored list without a proof: error, status unknown (F3)."""
-        org, _record, credential = issued
+        org, _record, credential = issued_document
         _store_list(registry, org, _list_document(registry, org))
         _assert_error(_check(registry, credential), STATUS_VERIFICATION_ERROR, "not signed")
 
-    def test_a_list_with_a_bad_signature(self, registry: Registry, issued: Any) -> None:
+    def test_a_list_with_a_bad_signature(self, registry: Registry, issued_document: Any) -> None:
         """A signed list whose encodedList was changed afterwards: error (F3)."""
-        org, _record, credential = issued
+        org, _record, credential = issued_document
         with scope(registry) as session:
             signed, _ = StatusListService(registry, session).signed_list(org.slug, "revocation", 1)
         tampered = json.loads(signed)
@@ -128,9 +117,11 @@ class TestListRefused:
         _store_list(registry, org, tampered)
         _assert_error(_check(registry, credential), STATUS_VERIFICATION_ERROR, "does not verify")
 
-    def test_a_tampered_list_never_unrevokes(self, registry: Registry, issued: Any) -> None:
+    def test_a_tampered_list_never_unrevokes(
+        self, registry: Registry, issued_document: Any
+    ) -> None:
         """A revoked credential's bit cleared in the stored list, old proof kept: error."""
-        org, record, credential = issued
+        org, record, credential = issued_document
         with scope(registry) as session:
             LifecycleService(registry, session).revoke(org, record.id, reason="x", actor="cli:t")
             signed, _ = StatusListService(registry, session).signed_list(org.slug, "revocation", 1)
@@ -140,34 +131,36 @@ class TestListRefused:
         check = _check(registry, credential)
         _assert_error(check, STATUS_VERIFICATION_ERROR, "does not verify")
 
-    def test_a_list_that_is_too_short(self, registry: Registry, issued: Any) -> None:
+    def test_a_list_that_is_too_short(self, registry: Registry, issued_document: Any) -> None:
         """A validly signed list of 1,024 entries: error STATUS_LIST_LENGTH_ERROR (F7)."""
-        org, _record, credential = issued
+        org, _record, credential = issued_document
         document = _list_document(registry, org)
         document["credentialSubject"]["encodedList"] = _encoded(gzip.compress(bytes(128), mtime=0))
         _store_list(registry, org, document, sign_as=org)
         _assert_error(_check(registry, credential), STATUS_LIST_LENGTH_ERROR, "too short")
 
-    def test_a_list_whose_encoded_list_is_not_gzip(self, registry: Registry, issued: Any) -> None:
+    def test_a_list_whose_encoded_list_is_not_gzip(
+        self, registry: Registry, issued_document: Any
+    ) -> None:
         """A validly signed list whose encodedList is not gzip: error (F8)."""
-        org, _record, credential = issued
+        org, _record, credential = issued_document
         document = _list_document(registry, org)
         document["credentialSubject"]["encodedList"] = _encoded(bytes(16_384))
         _store_list(registry, org, document, sign_as=org)
         _assert_error(_check(registry, credential), STATUS_VERIFICATION_ERROR, "encodedList")
 
-    def test_an_expired_list(self, registry: Registry, issued: Any) -> None:
+    def test_an_expired_list(self, registry: Registry, issued_document: Any) -> None:
         """A validly signed list whose validUntil passed an hour ago: error (F14)."""
-        org, _record, credential = issued
+        org, _record, credential = issued_document
         document = _list_document(registry, org)
         document["validFrom"] = format_datetime(utcnow() - timedelta(days=2))
         document["validUntil"] = format_datetime(utcnow() - timedelta(hours=1))
         _store_list(registry, org, document, sign_as=org)
         _assert_error(_check(registry, credential), STATUS_VERIFICATION_ERROR, "expired")
 
-    def test_a_stored_list_that_is_not_json(self, registry: Registry, issued: Any) -> None:
+    def test_a_stored_list_that_is_not_json(self, registry: Registry, issued_document: Any) -> None:
         """Corrupt stored bytes: error, never passed."""
-        _org, _record, credential = issued
+        _org, _record, credential = issued_document
         with scope(registry) as session:
             row = session.exec(select(StatusListRecord)).one()
             row.signed_bytes = b"{not json"
