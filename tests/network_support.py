@@ -21,10 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
 
-from verifier_support import FixedStatus
-
 from verifier.fetch import Fetched, Fetcher, FetchError, FetchPolicy, HttpFetcher
-from verifier.report import Check
 
 DEV_POLICY: Final = FetchPolicy(allow_http=True, allow_private=True, timeout=1.0)
 """The development switches on, a short time limit."""
@@ -187,15 +184,3 @@ def bits_with(*indexes: int, size: int = 131_072) -> bytes:
     for index in indexes:
         data[index >> 3] |= 0x80 >> (index & 7)
     return bytes(data)
-
-
-class Recording(FixedStatus):
-    """A fixed status checker that also keeps the credentials it was given."""
-
-    def __init__(self, status: str = "passed") -> None:
-        super().__init__(status)
-        self.seen: list[dict[str, Any]] = []
-
-    def check(self, credential: dict[str, Any]) -> Check:
-        self.seen.append(credential)
-        return super().check(credential)

@@ -7,14 +7,13 @@ The credential verifies; once the issuer sets its bit, the same verifier reports
 from __future__ import annotations
 
 from network_support import (
-    Recording,
     TestServer,
     bits_with,
     dev_fetcher,
     encode_bits,
     json_route,
 )
-from verifier_support import T1, V2, VALID_FROM, build_credential, sign
+from verifier_support import T1, V2, VALID_FROM, Recording, build_credential, sign
 
 from app.verification import make_verifier
 from common.jsonld import JsonLdProcessor

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from network_support import FailingFetcher, NoFetch, Recording
-from verifier_support import T1_DID, build_credential
+from network_support import FailingFetcher, NoFetch
+from verifier_support import T1_DID, Recording, build_credential
 
 from common.jsonld import JsonLdProcessor
 from verifier import CompositeResolver, DidKeyResolver

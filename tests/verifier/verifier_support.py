@@ -292,3 +292,15 @@ def assert_fails(
         assert check.problem is not None
         assert check.problem.type.endswith(problem), check.problem.type
     return check
+
+
+class Recording(FixedStatus):
+    """A fixed status checker that also keeps the credentials it was given."""
+
+    def __init__(self, status: str = "passed") -> None:
+        super().__init__(status)
+        self.seen: list[dict[str, Any]] = []
+
+    def check(self, credential: dict[str, Any]) -> Check:
+        self.seen.append(credential)
+        return super().check(credential)
