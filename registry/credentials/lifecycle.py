@@ -42,8 +42,9 @@ from registry.models import (
     OrganisationRecord,
     org_id_of,
 )
+from registry.orgs.fields import check_text
 from registry.orgs.keystore import key_id_of
-from registry.orgs.service import OrganisationService, check_text
+from registry.orgs.service import OrganisationService
 from registry.status import StatusListService
 
 __all__ = ["MAX_REASON_LENGTH", "LifecycleService"]

@@ -23,9 +23,7 @@ from registry.context import Registry
 from registry.errors import OrganisationExistsError, OrganisationNotFoundError
 from registry.models import OrganisationRecord, org_id_of
 from registry.orgs.fields import (
-    RESERVED_SLUGS,
     Address,
-    address_of,
     check_email,
     check_slug,
     check_text,
@@ -34,16 +32,7 @@ from registry.orgs.fields import (
 )
 from registry.orgs.keystore import DbKeyStore
 
-__all__ = [  # the field checks are re-exported: other modules import them from here
-    "RESERVED_SLUGS",
-    "Address",
-    "OrganisationService",
-    "address_of",
-    "check_email",
-    "check_slug",
-    "check_text",
-    "check_url",
-]
+__all__ = ["OrganisationService"]
 
 
 class OrganisationService:

@@ -16,7 +16,7 @@ from keys.store import MasterSecret
 from registry.audit.log import AuditLog
 from registry.context import Registry
 from registry.errors import OrganisationExistsError, OrganisationNotFoundError
-from registry.orgs.service import Address, OrganisationService, address_of
+from registry.orgs import Address, OrganisationService, address_of
 
 DID = "did:web:badges.example.org:orgs:centre-one"
 BASE = "https://badges.example.org"
