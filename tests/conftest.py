@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from checkout_support import CHECKOUT_VAR, snapshot_tree
 
 from common.jsonld import ContextLoader, JsonLdProcessor
@@ -17,6 +16,7 @@ from common.jsonld import ContextLoader, JsonLdProcessor
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_VECTORS_DIR = REPO_ROOT.parent / "shared" / "vectors"
 """Official vectors and schemas beside the repository (read at test time, never copied)."""
+
 
 @pytest.fixture(scope="session", autouse=True)
 def isolated_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
