@@ -23,6 +23,7 @@ __all__ = [
     "build_registry",
     "check_base_url",
     "existing_database",
+    "open_existing_registry",
     "organisation_base_urls",
     "registered_base_url",
 ]
@@ -180,3 +181,32 @@ def registered_base_url(settings: Settings) -> str | None:
     finally:
         engine.dispose()
     return next(iter(found)) if len(found) == 1 else None
+
+
+def open_existing_registry(
+    settings: Settings,
+    *,
+    master: MasterSecret,
+    processor: JsonLdProcessor | None = None,
+    catalogue: Catalogue | None = None,
+) -> Registry | None:
+    """The registry if its database already exists with its tables, else None. For readers that
+    must create nothing (``leverup verify``): no directory, no database, no migration."""
+    url = existing_database(settings)
+    if url is None:
+        return None
+    engine = create_db_engine(url)
+    try:
+        found = sa.inspect(engine).has_table(OrganisationRecord.__tablename__)
+    except sa.exc.SQLAlchemyError:
+        found = False
+    if not found:
+        engine.dispose()
+        return None
+    return Registry(
+        settings=settings,
+        engine=engine,
+        processor=processor or JsonLdProcessor(ContextLoader.from_directory()),
+        catalogue=catalogue or Catalogue.load(),
+        master=master,
+    )
