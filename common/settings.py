@@ -17,7 +17,7 @@ import msgspec
 
 from common.errors import ConfigurationError
 
-__all__ = ["ENV_PREFIX", "Settings", "load_settings"]
+__all__ = ["ENV_PREFIX", "Settings", "base_url_configured", "load_settings", "served_base_url"]
 
 ENV_PREFIX = "LEVERUP_"
 
@@ -26,7 +26,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Service settings. Environment variable = ``LEVERUP_`` + the upper-cased field name."""
 
     base_url: str = "http://127.0.0.1:8000"
-    """Public base URL of the service; achievement, credential and DID URLs live under it."""
+    """Public base URL of the service; achievement, credential and DID URLs live under it.
+    When ``LEVERUP_BASE_URL`` is unset, ``leverup serve`` uses the host and port it serves
+    (:func:`served_base_url`) and the other commands the base URL of the registry's
+    organisations; this default applies only when neither is known."""
 
     data_dir: Path = Path("var")
     """Where the embedded database, the key store and the development secret live."""
@@ -186,3 +189,24 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         return msgspec.convert(raw, Settings, strict=False, dec_hook=_decode)
     except msgspec.ValidationError as exc:
         raise ConfigurationError(f"invalid setting: {exc}") from exc
+
+
+_WILDCARDS = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 - names, not a bind
+
+
+def served_base_url(host: str, port: int) -> str:
+    """The base URL of a service listening on ``host``:``port`` (plain ``http``, as
+    ``leverup serve`` serves). A wildcard address (``0.0.0.0``, ``::``) is reached on loopback;
+    an IPv6 address is bracketed."""
+    if host in _WILDCARDS:
+        host = "[::1]" if ":" in host else "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def base_url_configured(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether ``LEVERUP_BASE_URL`` is set (non-empty) in ``environ`` (the process's by
+    default)."""
+    env = os.environ if environ is None else environ
+    return bool(env.get(ENV_PREFIX + "BASE_URL", "").strip())

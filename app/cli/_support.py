@@ -22,10 +22,10 @@ import click
 from sqlmodel import Session
 
 from common.errors import DomainError
-from common.settings import Settings, load_settings
+from common.settings import Settings, base_url_configured, load_settings
 from common.timeutil import parse_date_or_stamp
 from keys.errors import KeysError
-from registry.bootstrap import build_registry
+from registry.bootstrap import build_registry, registered_base_url
 from registry.context import Registry
 from registry.db import session_scope
 
@@ -36,6 +36,7 @@ __all__ = [
     "Context",
     "Group",
     "cli_actor",
+    "cli_settings",
     "echo_json",
     "exit_code_of",
     "fail",
@@ -111,6 +112,22 @@ def read_json(path: Path) -> Any:
         fail(f"cannot read {path}: {exc}")
 
 
+def cli_settings() -> Settings:
+    """The settings from ``LEVERUP_*``. Without ``LEVERUP_BASE_URL``, the base URL is that of
+    the organisations already in the registry (so the CLI works on what ``leverup serve
+    --port P`` created), else the default.
+
+    Raises:
+        ConfigurationError: For a wrong setting.
+    """
+    settings = load_settings()
+    if not base_url_configured():
+        registered = registered_base_url(settings)
+        if registered is not None and registered != settings.base_url:
+            settings = load_settings(base_url=registered)
+    return settings
+
+
 class Context:
     """The local issuer's settings and services, built on first use."""
 
@@ -124,10 +141,16 @@ class Context:
         """The settings from ``LEVERUP_*`` (exit 2 when they are wrong)."""
         if self._settings is None:
             try:
-                self._settings = load_settings()
+                self._settings = cli_settings()
             except DomainError as exc:
                 fail(exc.detail, EXIT_INCOMPLETE)
         return self._settings
+
+    def use_settings(self, settings: Settings) -> None:
+        """Run this command with ``settings`` (before any service is built)."""
+        if self._services is not None:
+            raise RuntimeError("the services were built with other settings")
+        self._settings = settings
 
     @property
     def services(self) -> Any:
@@ -164,7 +187,7 @@ def registry_scope() -> Iterator[Registry]:
         yield obj
         return
     try:
-        registry = build_registry(load_settings())
+        registry = build_registry(cli_settings())
     except (DomainError, KeysError) as exc:
         fail(exc.detail if isinstance(exc, DomainError) else str(exc), EXIT_INCOMPLETE)
     try:

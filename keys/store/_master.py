@@ -83,7 +83,12 @@ class MasterSecret:
 
 
 def load_master_secret(
-    *, env_value: str | None, file: Path | None, data_dir: Path, development: bool
+    *,
+    env_value: str | None,
+    file: Path | None,
+    data_dir: Path,
+    development: bool,
+    create: bool = True,
 ) -> MasterSecret:
     """Load the master secret: explicit value, else file, else (development only) a local file.
 
@@ -93,6 +98,8 @@ def load_master_secret(
         data_dir: The data directory; in development the secret lives in ``secret.key`` there
             and is created (mode 0600) on first use, with a logged warning.
         development: Whether the service runs in development.
+        create: In development, create the local secret file when it is missing (``False``:
+            a reader that must create nothing, such as ``leverup verify``, gets the error).
 
     Returns:
         The master secret.
@@ -114,6 +121,8 @@ def load_master_secret(
             f"no master secret: set {_ENV} or {_ENV}_FILE outside development{ignored}"
         )
     if not dev_path.exists():
+        if not create:
+            raise MasterSecretError(f"no master secret: {dev_path} does not exist")
         _create_file(dev_path)
         _log.warning("created a DEVELOPMENT master secret in %s", dev_path)
     _log.warning("using the DEVELOPMENT master secret in %s; set %s in production", dev_path, _ENV)

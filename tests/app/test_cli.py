@@ -122,13 +122,23 @@ class TestIssue:
         assert result.exit_code == 1
         assert "not an e-mail address" in result.stderr
 
-    def test_production_without_secret_refuses(self, runner: CliRunner, monkeypatch: Any) -> None:
-        """In production no master secret is invented: exit 2 with the reason."""
+    def test_i12_3_production_without_secret_refuses(
+        self, runner: CliRunner, env: dict[str, str], tmp_path: Path, monkeypatch: Any
+    ) -> None:
+        """Issue 12, item 3: in production no master secret is invented (exit 2 with the reason),
+        checked in the configured data directory, never in the working directory's ``var/``
+        (which, in a checkout after ``make run``, holds a development secret)."""
+        checkout = tmp_path / "checkout"
+        (checkout / "var").mkdir(parents=True)
+        (checkout / "var" / "secret.key").write_text("from make run\n")
+        monkeypatch.chdir(checkout)
         monkeypatch.delenv("LEVERUP_SECRET_KEY")
         monkeypatch.setenv("LEVERUP_ENVIRONMENT", "production")
         result = runner.invoke(main, ISSUE)
-        assert result.exit_code != 0
-        assert not (Path(runner.env.get("LEVERUP_DATA_DIR") or "var") / "secret.key").exists()
+        assert result.exit_code == 2, result.output
+        assert "LEVERUP_SECRET_KEY" in result.stderr
+        assert not (Path(env["LEVERUP_DATA_DIR"]) / "secret.key").exists()
+        assert (checkout / "var" / "secret.key").read_text() == "from make run\n"
 
 
 class TestVerify:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import REPO_ROOT, Browser, LiveApp, find_browser_setup
+from browser_support import Browser, LiveApp, find_browser_setup
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +49,10 @@ def credential(live_app: LiveApp) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def artefact_dir() -> Path:
-    """Where kept artefacts go: ``LEVERUP_TEST_ARTEFACT_DIR``, else ``var/artefacts``."""
+def artefact_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where kept artefacts go: ``LEVERUP_TEST_ARTEFACT_DIR``, else an ``artefacts`` folder in
+    pytest's temporary directory (never the checkout's ``var/``, issue 12 item 3)."""
     configured = os.environ.get("LEVERUP_TEST_ARTEFACT_DIR")
-    folder = Path(configured) if configured else REPO_ROOT / "var" / "artefacts"
+    folder = Path(configured) if configured else tmp_path_factory.mktemp("artefacts")
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -8,7 +8,7 @@ browser then opens that URL, the one the QR code encodes.
 
 Driver: ``e2e/browser.mjs`` (playwright-core on the system's Chromium, axe-core for the
 WCAG 2.1 A/AA rules). The full-page screenshots (valid and revoked) and the printed PDF are
-kept under ``var/artefacts/`` (or ``LEVERUP_TEST_ARTEFACT_DIR``).
+kept in pytest's temporary directory (or ``LEVERUP_TEST_ARTEFACT_DIR``).
 """
 
 from __future__ import annotations
