@@ -574,7 +574,7 @@ def check_jwt_proof(
         return ProofResult(
             passed("proof", f"JWT ({alg}) signature verified with {method.id}"), (method,)
         )
-    embedded = check_proof(jwt.credential, processor, resolver, now=now, skew=skew)
+    embedded = check_proof(jwt.credential, processor, resolver, now=now)
     methods = (method, *embedded.methods)
     if embedded.check.status != "passed":
         return ProofResult(embedded.check, methods)
