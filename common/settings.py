@@ -47,8 +47,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     default_lang: str = "en"
     """Language of issued credentials when a request names none (en, it, nl, fr, es, pl, da)."""
 
-    clock_skew_seconds: int = 300
-    """Tolerance when the verifier compares ``validFrom``/``validUntil`` with its clock."""
+    clock_skew_seconds: int = 60
+    """How far ahead of the verifier's an issuer's clock may run: tolerance on ``validFrom``
+    only (``validUntil`` has none)."""
 
     issuer_name: str = "LEVER UP development issuer"
     """Name of the local default issuer profile (used by ``leverup issue``)."""

@@ -23,9 +23,12 @@ of it) or holds it in a ``vc`` claim (VC-JWT 1.1); both at once is ambiguous and
    ``validFrom`` (VC 1.1: ``issuanceDate``), ``exp`` = ``validUntil`` (``expirationDate``) when
    present; ``iat`` not in the future. (``nbf``/``exp`` equal the credential's dates, so the
    ``not_before``/``expiration`` checks judge them.)
-3. Key (D3, D5): ``kid`` is required, a DID URL whose DID is ``issuer.id``; it is resolved by the
-   verifier's :class:`~verifier.resolver.KeyResolver` only. A ``jwk`` header is accepted only if
-   it is public (no ``d``) and equals the resolved key; it is never used on its own. The key type
+3. Key (D3, D5): a ``kid`` is a DID URL whose DID is ``issuer.id``; it is resolved by the
+   verifier's :class:`~verifier.resolver.KeyResolver` only, and a ``jwk`` beside it must be
+   public (no ``d``) and equal the resolved key. Without a ``kid`` (what openbadgeslib writes;
+   OB 3.0 allows ``kid`` or ``jwk``) the ``jwk`` is accepted only if it is one of the
+   ``assertionMethod`` keys of the issuer's DID, resolved as a ``kid`` would be (item 19): a bare
+   ``jwk`` is never trusted on its own. Neither is a failure. The key type
    fixes the algorithm: Ed25519 → ``EdDSA``, RSA (≥ 2048 bits) → ``RS256``, P-256 → ``ES256``.
 4. Signature: verified by ``joserfc`` with only that algorithm allowed.
 
@@ -50,7 +53,7 @@ from joserfc.jwk import ECKey, OKPKey, RSAKey
 from common.encoding import b64url_decode, b64url_encode
 from common.jsonld import JsonLdProcessor
 from common.timeutil import parse_datetime_stamp
-from keys.did import VerificationMethod, did_method, public_jwk
+from keys.did import MAX_VERIFICATION_METHODS, VerificationMethod, did_method, public_jwk
 from keys.errors import InvalidDidError, UnsupportedDidMethodError
 from verifier._envelope import date_members
 from verifier._parse import MAX_INPUT_BYTES, JsonInputError, parse_object
@@ -63,9 +66,11 @@ from verifier.problems import (
     MALFORMED_VALUE_ERROR,
     PARSING_ERROR,
     PROOF_VERIFICATION_ERROR,
+    UNRESOLVABLE_VERIFICATION_METHOD,
+    UNSUPPORTED_VERIFICATION_METHOD,
 )
 from verifier.report import Check
-from verifier.resolver import KeyResolver
+from verifier.resolver import AssertionMethodLister, KeyResolver, ResolutionError
 
 __all__ = [
     "ALGORITHMS",
@@ -78,6 +83,12 @@ __all__ = [
 
 MAX_JWT_BYTES: Final = MAX_INPUT_BYTES
 """Largest compact JWT accepted, in bytes (checked before anything is decoded; D13)."""
+MAX_HEADER_BYTES: Final = 8192
+"""Largest encoded JOSE header: room for the longest ``kid`` accepted (2,048 characters) and a
+``jwk`` of every key type OB 3.0 allows (RSA up to the 2,048-character modulus
+:func:`keys.did.public_jwk` admits, i.e. 12,288 bits; P-256; Ed25519)."""
+MAX_SIGNATURE_BYTES: Final = 2048
+"""Largest encoded signature: an RSA signature is as long as its modulus (12,288 bits at most)."""
 ALGORITHMS: Final = {"EdDSA": "Ed25519", "RS256": "RSA", "ES256": "P-256"}
 """The accepted JWS algorithms and the one key type each may be used with."""
 JWT_TYPES: Final = frozenset({"jwt", "vc+jwt", "vc+ld+json+jwt"})
@@ -127,7 +138,17 @@ class _Registry(jws.JWSRegistry):
     ``EdDSA`` is the name OB 3.0 and VC-JOSE-COSE use; joserfc warns that RFC 9864 deprecates
     the name in favour of ``Ed25519``. The key is checked to be Ed25519 before verification,
     so the polymorphic name is harmless here and the warning is not raised.
+
+    joserfc's own size limits (512 bytes of header, 1,024 of signature, 128,000 of payload)
+    refuse a header that embeds an RSA ``jwk`` (a 2048-bit modulus alone is 342 characters)
+    and credentials the ``parse`` check admits; they are raised to this verifier's bounds
+    (issue 12, item 20): :data:`MAX_HEADER_BYTES`, :data:`MAX_SIGNATURE_BYTES` and
+    :data:`MAX_JWT_BYTES`.
     """
+
+    max_header_length = MAX_HEADER_BYTES
+    max_payload_length = MAX_JWT_BYTES
+    max_signature_length = MAX_SIGNATURE_BYTES
 
     def get_alg(self, name: str) -> JWSAlgModel:
         if not self.allowed or name not in self.allowed or name not in self.algorithms:
@@ -358,7 +379,7 @@ def _check_kid(header: dict[str, Any], issuer_id: str) -> str:
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
         raise _RefusedError(
-            PROOF_VERIFICATION_ERROR, "the JWT header has no kid (the issuer's DID URL)"
+            PROOF_VERIFICATION_ERROR, "the JWT header has no kid (the issuer's DID URL) and no jwk"
         )
     if len(kid) > _MAX_KID:
         raise _RefusedError(INVALID_DID_URL, f"the JWT kid is too long ({len(kid)} characters)")
@@ -408,6 +429,78 @@ def _check_jwk_header(header: dict[str, Any], jwk: dict[str, Any]) -> None:
         )
 
 
+def _issuer_key_for_jwk(
+    header_jwk: object, resolver: KeyResolver, issuer_id: str
+) -> VerificationMethod:
+    """The issuer's verification method whose key is the ``jwk`` header (no ``kid``; item 19).
+
+    OB 3.0 lets the JOSE header convey the key by ``kid`` or by ``jwk``. A bare ``jwk`` is
+    never trusted: the issuer's DID is resolved, and the header key is used only if it is one
+    of the DID's ``assertionMethod`` keys (each resolved and checked as a ``kid`` would be).
+    """
+    try:
+        embedded = public_jwk(header_jwk)
+    except InvalidDidError as exc:
+        raise _RefusedError(PROOF_VERIFICATION_ERROR, f"the JWT jwk header: {exc}") from None
+    try:
+        did_method(issuer_id)
+    except (InvalidDidError, UnsupportedDidMethodError):
+        raise _RefusedError(
+            PROOF_VERIFICATION_ERROR,
+            f"the JWT names its key by jwk only and the issuer {quote(issuer_id, 80)} is not a "
+            "DID: the key cannot be bound to the issuer",
+        ) from None
+    if "#" in issuer_id:
+        raise _RefusedError(
+            PROOF_VERIFICATION_ERROR, f"the issuer {quote(issuer_id, 80)} is not a DID"
+        )
+    if not isinstance(resolver, AssertionMethodLister):
+        raise _RefusedError(
+            UNRESOLVABLE_VERIFICATION_METHOD,
+            f"the keys of the issuer {quote(issuer_id, 80)} cannot be listed here",
+            error=True,
+        )
+    try:
+        ids = resolver.assertion_methods(issuer_id)
+    except UnsupportedDidMethodError:
+        raise _RefusedError(
+            UNSUPPORTED_VERIFICATION_METHOD,
+            f"the issuer's DID method is not supported: {quote(issuer_id, 80)}",
+        ) from None
+    except InvalidDidError as exc:
+        raise _RefusedError(
+            INVALID_VERIFICATION_METHOD, f"the issuer's DID document is invalid: {exc}"
+        ) from None
+    except ResolutionError as exc:
+        raise _RefusedError(
+            UNRESOLVABLE_VERIFICATION_METHOD,
+            f"the issuer's DID cannot be resolved: {exc}",
+            error=True,
+        ) from None
+    unresolved: KeyFailure | None = None
+    for vm_id in ids[:MAX_VERIFICATION_METHODS]:
+        found = resolve_key(resolver, vm_id, issuer_id=issuer_id)
+        if isinstance(found, KeyFailure):
+            unresolved = unresolved or (found if found.status == "error" else None)
+            continue
+        if found.controller == issuer_id and _jwk_or_none(found) == embedded:
+            return found
+    if unresolved is not None:
+        raise _RefusedError(unresolved.problem_type, unresolved.message, error=True)
+    raise _RefusedError(
+        PROOF_VERIFICATION_ERROR,
+        "the JWT jwk header is not one of the issuer's assertion keys (a key must come from "
+        "the issuer's DID)",
+    )
+
+
+def _jwk_or_none(method: VerificationMethod) -> dict[str, Any] | None:
+    try:
+        return _method_jwk(method)
+    except _RefusedError:
+        return None
+
+
 def _verify_signature(token: str, alg: str, jwk: dict[str, Any]) -> None:
     key: OKPKey | RSAKey | ECKey
     if jwk["kty"] == "OKP":
@@ -432,12 +525,14 @@ def _verify(jwt: Jwt, resolver: KeyResolver, now: datetime, skew: timedelta) -> 
     alg = _check_header(jwt.header)
     issuer_id = stated_issuer_id(jwt.credential) or ""
     _check_claims(jwt, now, skew)
-    kid = _check_kid(jwt.header, issuer_id)
-    resolved = resolve_key(resolver, kid, issuer_id=issuer_id)
-    if isinstance(resolved, KeyFailure):
-        raise _RefusedError(
-            resolved.problem_type, resolved.message, error=resolved.status == "error"
-        )
+    if "kid" not in jwt.header and "jwk" in jwt.header:
+        resolved = _issuer_key_for_jwk(jwt.header["jwk"], resolver, issuer_id)
+    else:
+        kid = _check_kid(jwt.header, issuer_id)
+        found = resolve_key(resolver, kid, issuer_id=issuer_id)
+        if isinstance(found, KeyFailure):
+            raise _RefusedError(found.problem_type, found.message, error=found.status == "error")
+        resolved = found
     jwk = _method_jwk(resolved)
     if ALGORITHMS[alg] != _key_type(jwk):
         raise _RefusedError(
@@ -479,7 +574,7 @@ def check_jwt_proof(
         return ProofResult(
             passed("proof", f"JWT ({alg}) signature verified with {method.id}"), (method,)
         )
-    embedded = check_proof(jwt.credential, processor, resolver, now=now, skew=skew)
+    embedded = check_proof(jwt.credential, processor, resolver, now=now)
     methods = (method, *embedded.methods)
     if embedded.check.status != "passed":
         return ProofResult(embedded.check, methods)

@@ -9,7 +9,7 @@ proof must be of a supported suite with purpose ``assertionMethod`` and verify. 
 (:mod:`keys.ed25519_signature_2020`). Either needs an Ed25519 key. One unsupported or failing
 proof fails the check, and every proof's key must belong to the issuer (``issuer`` check).
 Proof chains (``previousProof``) are not supported and fail. A proof's ``expires`` in the past
-(beyond the clock skew) fails it.
+fails it (no clock tolerance at the end of validity).
 
 Each proof's ``verificationMethod`` is resolved by the injected
 :class:`~verifier.resolver.KeyResolver`; then :func:`keys.cryptosuite.verify_proof` checks the
@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final, Literal, cast
 
 from common.jsonld import ContextNotAllowedError, JsonLdError, JsonLdProcessor, JsonLdSyntaxError
@@ -213,13 +213,11 @@ class _ProofVerifier:
         processor: JsonLdProcessor,
         resolver: KeyResolver,
         now: datetime,
-        skew: timedelta,
     ) -> None:
         self.document = document
         self.processor = processor
         self.resolver = resolver
         self.now = now
-        self.skew = skew
         self.issuer_id = stated_issuer_id(document) or ""
         self.vc_v1 = is_vc_v1(document)
 
@@ -301,7 +299,7 @@ class _ProofVerifier:
             return _One("failed", exc.message, _proof_error_type(exc), method, suite)
         if "expires" in proof:
             expires = parse_datetime_stamp(proof["expires"])  # verify checked the form
-            if expires < self.now - self.skew:
+            if expires < self.now:
                 return _One(
                     "failed",
                     f"the proof expired on {proof['expires']}",
@@ -318,7 +316,6 @@ def check_proof(
     resolver: KeyResolver,
     *,
     now: datetime,
-    skew: timedelta,
 ) -> ProofResult:
     """Run the ``proof`` check.
 
@@ -326,8 +323,8 @@ def check_proof(
         document: The parsed credential, as received.
         processor: The JSON-LD processor over the pinned contexts.
         resolver: Resolves verification methods to keys.
-        now: The verification time.
-        skew: Clock tolerance for ``proof.expires``.
+        now: The verification time (a proof whose ``expires`` is before it fails: the end of
+            validity has no clock tolerance).
 
     Returns:
         The check and the verification methods that could be resolved.
@@ -366,7 +363,7 @@ def check_proof(
             ),
             (),
         )
-    verifier = _ProofVerifier(document, _memoized(processor), resolver, now, skew)
+    verifier = _ProofVerifier(document, _memoized(processor), resolver, now)
     outcomes = [verifier.verify(proof) for proof in proofs]
     methods = tuple(outcome.method for outcome in outcomes if outcome.method is not None)
     return ProofResult(_aggregate(outcomes), methods)

@@ -182,7 +182,8 @@ def check_list_envelope(document: object, url: str, issuer: str) -> dict[str, An
 
 
 def check_list_validity(document: Mapping[str, Any], now: datetime, skew: timedelta) -> None:
-    """Check the list's ``validFrom``/``validUntil`` against ``now`` (with ``skew``, F14).
+    """Check the list's ``validFrom``/``validUntil`` against ``now`` (F14); ``skew`` tolerates
+    only an issuer clock running ahead (``validFrom``), never a list past its ``validUntil``.
 
     Raises:
         UntrustedListError: If either is malformed, or the list is not valid at ``now``.
@@ -197,7 +198,7 @@ def check_list_validity(document: Mapping[str, Any], now: datetime, skew: timede
             raise UntrustedListError(f"its {member} is not a dateTimeStamp") from None
         if member == "validFrom" and moment > now + skew:
             raise UntrustedListError("the status list is not valid yet")
-        if member == "validUntil" and moment < now - skew:
+        if member == "validUntil" and moment < now:
             raise UntrustedListError(f"the status list expired on {value}")
 
 

@@ -58,6 +58,7 @@ from verifier._status_entry import (
     worst_check,
 )
 from verifier._util import errored, failed, passed, quote
+from verifier._validity import DEFAULT_CLOCK_SKEW
 from verifier.fetch import STATUS_LIST_MAX_BYTES, Fetcher, FetchError
 from verifier.problems import (
     MALFORMED_VALUE_ERROR,
@@ -121,7 +122,7 @@ class RemoteStatusChecker:
         processor: The JSON-LD processor over the pinned contexts (to verify list proofs).
         resolver: Resolves the list's verification methods (the verifier's own chain).
         clock: The current time (aware).
-        skew: Tolerance for the list's ``validFrom``/``validUntil`` and proof expiry.
+        skew: How far ahead an issuer's clock may run (the list's ``validFrom``); default 60 s.
         cache: Verified list documents by URL (default: 64 lists, at most 300 s each).
     """
 
@@ -132,7 +133,7 @@ class RemoteStatusChecker:
         resolver: KeyResolver,
         *,
         clock: Callable[[], datetime] = utcnow,
-        skew: timedelta = timedelta(seconds=300),
+        skew: timedelta = DEFAULT_CLOCK_SKEW,
         cache: DocumentCache[dict[str, Any]] | None = None,
     ) -> None:
         self._fetcher = fetcher
@@ -213,7 +214,7 @@ class RemoteStatusChecker:
         checked = check_list_envelope(document, url, issuer)
         now = self._clock()
         check_list_validity(checked, now, self._skew)
-        proof = check_proof(checked, self._processor, self._resolver, now=now, skew=self._skew)
+        proof = check_proof(checked, self._processor, self._resolver, now=now)
         if proof.check.status != "passed":
             raise UntrustedListError(f"its proof does not verify: {proof.check.message}")
         owner = check_issuer(checked, proof.methods)

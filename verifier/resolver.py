@@ -18,6 +18,10 @@ A :class:`KeyResolver` either returns a :class:`~keys.did.VerificationMethod` or
   be fetched, the proof check reports an *error*: the credential may be fine, but it cannot be
   verified).
 
+A resolver may also be an :class:`AssertionMethodLister`: it then lists the ids of a DID's
+``assertionMethod`` keys, so that a JWT whose header names its key by ``jwk`` (no ``kid``) can
+be matched against the issuer's own keys (issue 12, item 19); every resolver here is one.
+
 The resolvers check that a key belongs to the DID in the verification method id (and, for
 did:web, that it is an ``assertionMethod`` key controlled by that DID); the verifier's
 ``issuer`` check then compares that controller with the credential's ``issuer.id``. The
@@ -27,9 +31,10 @@ did:web, that it is an ``assertionMethod`` key controlled by that DID); the veri
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from keys.did import (
+    MAX_VERIFICATION_METHODS,
     VerificationMethod,
     did_method,
     did_web_url,
@@ -39,11 +44,13 @@ from keys.did import (
 from keys.errors import InvalidDidError, UnsupportedDidMethodError
 
 __all__ = [
+    "AssertionMethodLister",
     "CompositeResolver",
     "DidKeyResolver",
     "KeyResolver",
     "LocalDidWebResolver",
     "ResolutionError",
+    "assertion_method_ids",
 ]
 
 
@@ -73,6 +80,45 @@ class KeyResolver(Protocol):
         ...
 
 
+@runtime_checkable
+class AssertionMethodLister(Protocol):
+    """Lists a DID's assertion keys (for a JWT that names its key by ``jwk``, not ``kid``)."""
+
+    def assertion_methods(self, did: str) -> tuple[str, ...]:
+        """The ids of ``did``'s ``assertionMethod`` keys, in document order.
+
+        Each id still has to be resolved (and so checked) with :meth:`KeyResolver.resolve`.
+
+        Raises:
+            UnsupportedDidMethodError: The method is not supported by this resolver.
+            InvalidDidError: The DID or its DID document is invalid.
+            ResolutionError: It cannot be resolved here.
+        """
+        ...
+
+
+def assertion_method_ids(document: Mapping[str, Any], did: str) -> tuple[str, ...]:
+    """The ids in ``document``'s ``assertionMethod`` (strings or embedded methods' ``id``).
+
+    Raises:
+        InvalidDidError: If the document is not ``did``'s, or ``assertionMethod`` is not an
+            array of at most :data:`~keys.did.MAX_VERIFICATION_METHODS` entries.
+    """
+    if not isinstance(document, Mapping) or document.get("id") != did:
+        raise InvalidDidError(f"the DID document is not the document of {did[:100]}")
+    entries = document.get("assertionMethod", [])
+    if not isinstance(entries, list) or len(entries) > MAX_VERIFICATION_METHODS:
+        raise InvalidDidError(
+            f"assertionMethod must be an array of at most {MAX_VERIFICATION_METHODS} entries"
+        )
+    ids: list[str] = []
+    for entry in entries:
+        value = entry.get("id") if isinstance(entry, Mapping) else entry
+        if isinstance(value, str) and value not in ids:
+            ids.append(value)
+    return tuple(ids)
+
+
 def _unsupported(verification_method: str) -> UnsupportedDidMethodError:
     text = repr(verification_method[:60])
     return UnsupportedDidMethodError(f"unsupported verification method {text}")
@@ -91,6 +137,14 @@ class DidKeyResolver:
         if did_method(verification_method) != "key":
             raise _unsupported(verification_method)
         return resolve_did_key(verification_method)
+
+    def assertion_methods(self, did: str) -> tuple[str, ...]:
+        """A did:key has one key: ``did:key:z6Mk…#z6Mk…``."""
+        if did_method(did) != "key":
+            raise _unsupported(did)
+        if "#" in did:
+            raise InvalidDidError("a DID, not a DID URL, was expected")
+        return (resolve_did_key(did).id,)
 
 
 class LocalDidWebResolver:
@@ -130,6 +184,24 @@ class LocalDidWebResolver:
             )
         return resolve_in_document(document, verification_method, expected_did=did)
 
+    def assertion_methods(self, did: str) -> tuple[str, ...]:
+        """The assertion keys of one of our own issuers' did:web DIDs.
+
+        Raises:
+            UnsupportedDidMethodError: For anything but did:web.
+            InvalidDidError: For a malformed DID or document.
+            ResolutionError: If the DID is not a local issuer.
+        """
+        if did_method(did) != "web":
+            raise _unsupported(did)
+        did_web_url(did)
+        document = self._documents(did)
+        if document is None:
+            raise ResolutionError(
+                f"{did[:100]} is not a local issuer (not resolvable without the network)"
+            )
+        return assertion_method_ids(document, did)
+
 
 class CompositeResolver:
     """Tries resolvers in order; the first one that supports the method answers.
@@ -154,3 +226,19 @@ class CompositeResolver:
             except UnsupportedDidMethodError:
                 continue
         raise _unsupported(verification_method)
+
+    def assertion_methods(self, did: str) -> tuple[str, ...]:
+        """Ask each resolver that lists keys, in order; the first that supports ``did`` answers.
+
+        Raises:
+            UnsupportedDidMethodError: If none supports it.
+            InvalidDidError, ResolutionError: From the answering resolver.
+        """
+        for resolver in self._resolvers:
+            if not isinstance(resolver, AssertionMethodLister):
+                continue
+            try:
+                return resolver.assertion_methods(did)
+            except UnsupportedDidMethodError:
+                continue
+        raise _unsupported(did)

@@ -39,7 +39,7 @@ from verifier._parse import check_parse
 from verifier._proof import ProofResult, check_proof
 from verifier._summary import summarize
 from verifier._util import errored, skipped
-from verifier._validity import check_expiration, check_not_before
+from verifier._validity import DEFAULT_CLOCK_SKEW, check_expiration, check_not_before
 from verifier.known_issuers import issuer_host
 from verifier.problems import INTERNAL_ERROR, STATUS_NOT_CHECKED
 from verifier.report import CHECK_IDS, Check, CredentialSummary, VerificationReport
@@ -47,9 +47,6 @@ from verifier.resolver import KeyResolver
 from verifier.status import StatusChecker
 
 __all__ = ["DEFAULT_CLOCK_SKEW", "Verifier"]
-
-DEFAULT_CLOCK_SKEW: Final = timedelta(seconds=300)
-"""Tolerance for ``validFrom``, ``validUntil`` and ``proof.expires`` (catalogue §6.6)."""
 
 _log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -67,7 +64,8 @@ class Verifier:
         status_checker: Checks ``credentialStatus``; without one, a credential carrying status
             information gets an ``error`` status check (fail closed).
         clock: Returns the current time (aware; a naive value is taken as UTC).
-        clock_skew: Tolerance applied to validity dates and proof expiry (default 300 s).
+        clock_skew: How far ahead of ours an issuer's clock may run (default 60 s): applied to
+            ``validFrom``, never to ``validUntil`` or ``proof.expires``.
         known_issuers: Says whether an issuer id is a known issuer (the report's
             ``issuer_known``, set only when the proof and issuer checks passed).
     """
@@ -150,7 +148,7 @@ class Verifier:
                 return check_jwt_proof(
                     jwt, self._processor, self._resolver, now=at, skew=self._skew
                 )
-            return check_proof(document, self._processor, self._resolver, now=at, skew=self._skew)
+            return check_proof(document, self._processor, self._resolver, now=at)
 
         result = self._guard("proof", run, lambda check: ProofResult(check, ()))
         issuer = self._run("issuer", lambda: check_issuer(document, result.methods))
@@ -165,7 +163,7 @@ class Verifier:
         at = now
         return (
             self._run("not_before", lambda: check_not_before(document, at, self._skew)),
-            self._run("expiration", lambda: check_expiration(document, at, self._skew)),
+            self._run("expiration", lambda: check_expiration(document, at)),
         )
 
     def _now(self) -> datetime | None:

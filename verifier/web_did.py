@@ -28,7 +28,12 @@ from keys.did import VerificationMethod, did_method, did_web_url, resolve_in_doc
 from keys.errors import InvalidDidError, UnsupportedDidMethodError
 from verifier._cache import DocumentCache
 from verifier.fetch import DID_DOCUMENT_MAX_BYTES, Fetcher, FetchError
-from verifier.resolver import KeyResolver, ResolutionError
+from verifier.resolver import (
+    AssertionMethodLister,
+    KeyResolver,
+    ResolutionError,
+    assertion_method_ids,
+)
 
 __all__ = ["DID_ACCEPT", "FallbackResolver", "WebDidResolver", "did_web_host"]
 
@@ -108,6 +113,20 @@ class WebDidResolver:
         document = self.document(did)
         return resolve_in_document(document, verification_method, expected_did=did)
 
+    def assertion_methods(self, did: str) -> tuple[str, ...]:
+        """The assertion keys of ``did``, from its fetched (cached) document.
+
+        Raises:
+            UnsupportedDidMethodError: For anything but did:web.
+            InvalidDidError: For a DID the policy refuses, or a bad document.
+            ResolutionError: If the document cannot be fetched.
+        """
+        if did_method(did) != "web":
+            raise UnsupportedDidMethodError(f"unsupported DID {did[:60]!r}")
+        if "#" in did:
+            raise InvalidDidError("a DID, not a DID URL, was expected")
+        return assertion_method_ids(self.document(did), did)
+
     def document(self, did: str) -> Mapping[str, Any]:
         """The DID document of ``did`` (cached by exact DID).
 
@@ -173,3 +192,21 @@ class FallbackResolver:
             return self._first.resolve(verification_method, issuer_id=issuer_id)
         except ResolutionError:
             return self._then.resolve(verification_method, issuer_id=issuer_id)
+
+    def assertion_methods(self, did: str) -> tuple[str, ...]:
+        """List with ``first``, falling back to ``then`` on ``ResolutionError``.
+
+        Raises:
+            UnsupportedDidMethodError: If neither resolver lists keys for ``did``.
+        """
+        first = self._first if isinstance(self._first, AssertionMethodLister) else None
+        then = self._then if isinstance(self._then, AssertionMethodLister) else None
+        if first is not None:
+            try:
+                return first.assertion_methods(did)
+            except ResolutionError:
+                if then is None:
+                    raise
+        if then is None:
+            raise UnsupportedDidMethodError(f"unsupported DID {did[:60]!r}")
+        return then.assertion_methods(did)

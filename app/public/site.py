@@ -254,9 +254,10 @@ class PublicSite:
         """How long a verification of ``loaded`` made now stays right (see :mod:`.cache`)."""
         record = loaded.record
         skew = timedelta(seconds=self.registry.settings.clock_skew_seconds)
+        # not_before flips at validFrom - skew; expiration at validUntil itself (no skew there).
         boundaries = [record.valid_from - skew, record.valid_from + skew]
         if record.valid_until is not None:
-            boundaries += [record.valid_until - skew, record.valid_until + skew]
+            boundaries.append(record.valid_until)
         return fresh_until(self.now(), boundaries)
 
     def report(self, loaded: Loaded) -> VerificationReport:

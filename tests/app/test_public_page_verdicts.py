@@ -93,6 +93,23 @@ class TestVerdicts:
         assert _verdict(html) == "expired"
         assert _check(html, "expiration") == "failed"
 
+    def test_i12_23_expired_seconds_after_valid_until_even_when_cached(
+        self,
+        client: TestClient[Any],
+        registry: Registry,
+        org: OrganisationRecord,
+        clock: FrozenClock,
+    ) -> None:
+        """Item 23: 10 s after validUntil the page reads expired, though it was verified (and
+        cached) as valid 30 s before validUntil: no clock skew extends validity, and the cached
+        verdict is fresh only until validUntil itself."""
+        until = clock.now + timedelta(days=2)
+        record = issue(registry, org, validUntil=until.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        clock.advance(days=2, seconds=-30)
+        assert _verdict(page(client, record.id).text) == "valid"
+        clock.advance(seconds=40)
+        assert _verdict(page(client, record.id).text) == "expired"
+
     def test_the_registry_status_wins_while_publication_is_pending(
         self, client: TestClient[Any], registry: Registry, org: OrganisationRecord
     ) -> None:

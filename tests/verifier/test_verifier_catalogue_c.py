@@ -271,6 +271,14 @@ class TestC9C10ProofDates:
         assert expiration is not None
         assert expiration.status == "passed"
 
+    def test_i12_23_proof_expired_seconds_ago_fails(self, jsonld: JsonLdProcessor) -> None:
+        """Item 23: a proof whose expires passed 30 s ago fails: the clock skew (60 s) never
+        extends the end of validity."""
+        credential = build_credential()
+        options = {**default_options(), "expires": format_datetime(NOW - timedelta(seconds=30))}
+        credential["proof"] = [proof_with_options(jsonld, credential, options)]
+        assert_fails(_verify(jsonld, credential), "proof", "proof-expired")
+
     def test_c10_control_future_expires_resigned(self, jsonld: JsonLdProcessor) -> None:
         """C10 control: a signed proof.expires in the future verifies."""
         credential = build_credential()
