@@ -34,12 +34,15 @@ __all__ = [
     "credential_uuid",
     "lookup_key",
     "recipient_lookup",
+    "wire_status",
 ]
 
 MAX_LIMIT: Final = 100
 """Most credentials one search page returns."""
 
-STATUSES: Final = ("active", "suspended", "revoked")
+STATUSES: Final = ("active", "suspended", "revoked", "erased")
+"""The one vocabulary of a credential's status, in every answer, read and ``?status=`` filter:
+``erased`` means the recipient's personal data was erased (whatever the status before)."""
 
 _LOOKUP_PERSON: Final = b"leverup-lookup"
 _LOOKUP_CONTEXT: Final = b"email"
@@ -53,6 +56,11 @@ def lookup_key(registry: Registry) -> bytes:
 def recipient_lookup(key: bytes, email: str) -> str:
     """``hex(HMAC-SHA256(key, normalised e-mail))``: the stored, searchable recipient."""
     return hmac.new(key, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def wire_status(record: CredentialRecord) -> str:
+    """The status a client sees: ``erased`` once personal data was erased, else the stored one."""
+    return "erased" if record.erased_at is not None else record.status
 
 
 def credential_uuid(text: str) -> str:
@@ -145,7 +153,11 @@ class CredentialReader:
         if filters.status is not None:
             if filters.status not in STATUSES:
                 raise InvalidInputError(f"status must be one of: {', '.join(STATUSES)}")
-            query = query.where(CredentialRecord.status == filters.status)
+            erased = col(CredentialRecord.erased_at)
+            if filters.status == "erased":
+                query = query.where(erased.is_not(None))
+            else:
+                query = query.where(CredentialRecord.status == filters.status, erased.is_(None))
         if filters.recipient_email is not None:
             lookup = self.lookup(filters.recipient_email)
             query = query.where(CredentialRecord.recipient_lookup == lookup)

@@ -1,0 +1,84 @@
+"""Issue 12 ("The first hour, for every kind of user"): the registry's semantics.
+
+Each test names its item (``test_i12_<item>_…``) and failed before the item's fix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from issuance_support import PROBLEM, Tokens, competence_body, stored
+from litestar.testing import TestClient
+from registry_support import bearer
+
+from registry.context import Registry
+
+API = "/api/v1/credentials"
+
+
+def _issue(client: TestClient[Any], token: str, body: dict[str, Any] | None = None) -> Any:
+    response = client.post(API, json=body or competence_body(), headers=bearer(token))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _uuid(answer: dict[str, Any]) -> str:
+    uuid: str = answer["credential"]["id"].rsplit("/", 1)[1]
+    return uuid
+
+
+# -- item 17: one rule for validUntil, one vocabulary of status ------------------------------
+
+
+def test_i12_17_api_accepts_a_plain_date_as_the_end_of_that_day(
+    client: TestClient[Any], registry: Registry, tokens: Tokens
+) -> None:
+    """``validUntil: "2030-12-31"`` is issued as ``2030-12-31T23:59:59Z``, as the CSV reads it."""
+    answer = _issue(client, tokens.assessor, competence_body(validUntil="2030-12-31"))
+    assert answer["credential"]["validUntil"] == "2030-12-31T23:59:59Z"
+    assert stored(registry, _uuid(answer)).valid_until is not None
+
+
+def test_i12_17_renew_accepts_a_plain_date(client: TestClient[Any], tokens: Tokens) -> None:
+    """``/renew`` reads ``validUntil`` by the same rule."""
+    uuid = _uuid(_issue(client, tokens.assessor))
+    response = client.post(
+        f"{API}/{uuid}/renew", json={"validUntil": "2031-06-30"}, headers=bearer(tokens.admin)
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["credential"]["validUntil"] == "2031-06-30T23:59:59Z"
+
+
+@pytest.mark.parametrize("value", ["2030-12-31T00:00:00.5Z", "2030-12-31T10:00:00", "31/12/2030"])
+def test_i12_17_what_is_neither_form_is_still_refused(
+    client: TestClient[Any], tokens: Tokens, value: str
+) -> None:
+    """A fraction, no time zone, another date format: 422 invalid-input, naming both forms."""
+    response = client.post(
+        API, json=competence_body(validUntil=value), headers=bearer(tokens.assessor)
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["type"] == PROBLEM + "invalid-input"
+    assert "2030-12-31" in response.json()["detail"]
+
+
+def test_i12_17_erased_is_one_status_in_answers_reads_and_filters(
+    client: TestClient[Any], tokens: Tokens
+) -> None:
+    """After erase: the answer, GET and the search all say ``erased``; ``?status=erased`` finds
+    it and ``?status=active`` no longer does."""
+    erased = _uuid(_issue(client, tokens.assessor))
+    kept = _uuid(_issue(client, tokens.assessor))
+    answer = client.post(f"{API}/{erased}/erase", headers=bearer(tokens.admin))
+    assert answer.json()["status"] == "erased"
+    read = client.get(f"{API}/{erased}", headers=bearer(tokens.viewer)).json()
+    assert read["status"] == "erased"
+    found = client.get(API, params={"status": "erased"}, headers=bearer(tokens.viewer))
+    assert found.status_code == 200, found.text
+    assert [item["uuid"] for item in found.json()["items"]] == [erased]
+    assert found.json()["items"][0]["status"] == "erased"
+    active = client.get(API, params={"status": "active"}, headers=bearer(tokens.viewer)).json()
+    assert [item["uuid"] for item in active["items"]] == [kept]
+    by_body = client.post(f"{API}/search", json={"status": "erased"}, headers=bearer(tokens.viewer))
+    assert [item["uuid"] for item in by_body.json()["items"]] == [erased]
