@@ -5,13 +5,18 @@ Each test names its item (``test_i12_<item>_…``) and failed before the item's 
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from issuance_support import PROBLEM, Tokens, competence_body, stored
 from litestar.testing import TestClient
 from registry_support import bearer
 
+from app.cli.batch import issue_batch
 from registry.context import Registry
 
 API = "/api/v1/credentials"
@@ -82,3 +87,51 @@ def test_i12_17_erased_is_one_status_in_answers_reads_and_filters(
     assert [item["uuid"] for item in active["items"]] == [kept]
     by_body = client.post(f"{API}/search", json={"status": "erased"}, headers=bearer(tokens.viewer))
     assert [item["uuid"] for item in by_body.json()["items"]] == [erased]
+
+
+# -- item 16: the same links everywhere -------------------------------------------------------
+
+
+def test_i12_16_batch_answers_the_links_a_read_answers(
+    client: TestClient[Any], tokens: Tokens
+) -> None:
+    """Each batch item's links (LinkedIn's and the holder's included) are exactly those that
+    ``GET /api/v1/credentials/{uuid}`` answers an assessor for the same credential."""
+    items = [competence_body(), competence_body(validUntil="2031-01-31", lang="fr")]
+    response = client.post(f"{API}/batch", json={"items": items}, headers=bearer(tokens.assessor))
+    assert response.status_code == 201, response.text
+    for item in response.json()["items"]:
+        assert item["links"]["linkedin"] is not None
+        uuid = item["id"].rsplit("/", 1)[1]
+        read = client.get(f"{API}/{uuid}", headers=bearer(tokens.assessor)).json()
+        assert item["links"] == read["links"]
+
+
+def test_i12_16_issue_batch_out_csv_has_every_link(
+    client: TestClient[Any], registry: Registry, org: Any, tokens: Tokens, tmp_path: Path
+) -> None:
+    """``leverup issue-batch --out`` writes the holder's link, LinkedIn's and the others, the
+    same as the API answers."""
+    source = tmp_path / "cohort.csv"
+    source.write_text(
+        "achievement,outcome,complexity,recipient_email,recipient_name\n"
+        "teamwork,basic,low,ada@example.org,Ada\n",
+        encoding="utf-8",
+    )
+    out_file = tmp_path / "issued.csv"
+    result = CliRunner().invoke(
+        issue_batch, [str(source), "--org", org.slug, "--out", str(out_file)], obj=registry
+    )
+    assert result.exit_code == 0, result.stderr
+    [row] = list(csv.DictReader(io.StringIO(out_file.read_text(encoding="utf-8"))))
+    uuid = row["credential_id"].rsplit("/", 1)[1]
+    links = client.get(f"{API}/{uuid}", headers=bearer(tokens.assessor)).json()["links"]
+    assert row["holder_url"] == links["holder"] and links["holder"]
+    assert row["linkedin_url"] == links["linkedin"] and links["linkedin"]
+    assert row["api_url"] == links["self"]
+    assert (row["public_url"], row["json_url"], row["status_url"]) == (
+        links["public"],
+        links["json"],
+        links["status"],
+    )
+    assert (row["qr_png_url"], row["badge_svg_url"]) == (links["qrPng"], links["badgeSvg"])
