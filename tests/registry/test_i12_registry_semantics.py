@@ -6,18 +6,29 @@ Each test names its item (``test_i12_<item>_…``) and failed before the item's 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from issuance_support import PROBLEM, Tokens, competence_body, stored
+from issuance_support import (
+    PROBLEM,
+    Tokens,
+    competence_body,
+    make_credentials_app,
+    registry_verifier,
+    stored,
+)
 from litestar.testing import TestClient
-from registry_support import bearer
+from registry_support import bearer, scope
 
 from app.cli.batch import issue_batch
+from keys.store import MasterSecret
 from registry.context import Registry
+from registry.status import StatusListService, decode_bitstring, get_bit
 
 API = "/api/v1/credentials"
 
@@ -135,3 +146,36 @@ def test_i12_16_issue_batch_out_csv_has_every_link(
         links["status"],
     )
     assert (row["qr_png_url"], row["badge_svg_url"]) == (links["qrPng"], links["badgeSvg"])
+
+
+# -- item 31: a pending publication reads revoked in our own verifier --------------------------
+
+
+def test_i12_31_revocation_pending_publication_reads_revoked_in_our_verifier(
+    registry: Registry, tokens: Tokens, client: TestClient[Any]
+) -> None:
+    """The key store is down when the credential is revoked: the list keeps its last signed
+    bytes (bit clear) and publication is pending; our verifier still reads the credential as
+    revoked, from the registry's state, while the served list still shows it clear."""
+    answer = _issue(client, tokens.assessor)
+    credential = answer["credential"]
+    keys_down = dataclasses.replace(registry, master=MasterSecret(bytes(range(32))))
+    with TestClient(make_credentials_app(keys_down)) as down:
+        revoked = down.post(
+            f"{API}/{_uuid(answer)}/revoke",
+            json={"reason": "forged evidence"},
+            headers=bearer(tokens.admin),
+        )
+    assert revoked.json()["publication"] == "pending"
+    with scope(registry) as session:
+        signed, _etag = StatusListService(registry, session).signed_list(
+            "centre-one", "revocation", 1
+        )
+    index = int(credential["credentialStatus"]["statusListIndex"])
+    subject = json.loads(signed)["credentialSubject"]
+    assert not get_bit(decode_bitstring(subject["encodedList"]), index)  # the signed copy
+    report = registry_verifier(registry).verify(credential)
+    status = report.check("status")
+    assert status is not None and status.status == "failed", status
+    assert not report.verified
+    assert "revoked" in status.message
