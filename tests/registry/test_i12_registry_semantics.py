@@ -179,3 +179,29 @@ def test_i12_31_revocation_pending_publication_reads_revoked_in_our_verifier(
     assert status is not None and status.status == "failed", status
     assert not report.verified
     assert "revoked" in status.message
+
+
+# -- item 22: a renewal replaces the earlier copy everywhere ----------------------------------
+
+
+def test_i12_22_renewal_to_an_earlier_valid_until_stops_the_older_copy(
+    client: TestClient[Any], registry: Registry, tokens: Tokens
+) -> None:
+    """Issued until 2035, renewed to 2030: the 2035 copy no longer verifies ("replaced by a
+    newer one", like a reinstated copy), the renewed copy verifies, with another index."""
+    answer = _issue(client, tokens.assessor, competence_body(validUntil="2035-01-01T00:00:00Z"))
+    old = answer["credential"]
+    renewed = client.post(
+        f"{API}/{_uuid(answer)}/renew",
+        json={"validUntil": "2030-01-01T00:00:00Z"},
+        headers=bearer(tokens.admin),
+    )
+    assert renewed.status_code == 200, renewed.text
+    new = renewed.json()["credential"]
+    assert new["credentialStatus"]["statusListIndex"] != old["credentialStatus"]["statusListIndex"]
+    verifier = registry_verifier(registry)
+    stale = verifier.verify(old)
+    status = stale.check("status")
+    assert not stale.verified and status is not None and status.status == "failed"
+    assert "replaced by a newer one" in status.message
+    assert verifier.verify(new).verified
