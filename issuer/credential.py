@@ -64,7 +64,10 @@ def credential_url(base_url: str, credential_uuid: uuid.UUID | str) -> str:
     return f"{base_url}/credentials/{credential_uuid}"
 
 
-def _evidence(request: IssueRequest, lang: str) -> list[dict[str, Any]]:
+def _evidence(request: IssueRequest, lang: str, kind: str) -> list[dict[str, Any]]:
+    """The request's evidence, or the default one: for a competence, the portfolio and the
+    assessment interview; for a practitioner role, the completed training course (a role is
+    earned by the training, not by a competence assessment)."""
     items: list[dict[str, Any]] = []
     if request.evidence is not None:
         for item in request.evidence:
@@ -78,6 +81,11 @@ def _evidence(request: IssueRequest, lang: str) -> list[dict[str, Any]]:
                     entry[key] = value
             items.append(entry)
         return items
+    if kind != "competence":
+        name, description = texts.text(texts.TRAINING, lang)
+        return [
+            {"type": ["Evidence"], "name": name, "description": description, "genre": "Training"}
+        ]
     name, description = texts.text(texts.PORTFOLIO, lang)
     items.append(
         {"type": ["Evidence"], "name": name, "description": description, "genre": "Portfolio"}
@@ -191,7 +199,7 @@ def build_credential(
         credential["validUntil"] = format_datetime(valid_until)
     credential["awardedDate"] = format_datetime(issued_at)
     credential["credentialSubject"] = subject
-    credential["evidence"] = _evidence(request, lang)
+    credential["evidence"] = _evidence(request, lang, definition.kind)
     credential["credentialSchema"] = [
         {"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}
     ]

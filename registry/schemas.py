@@ -17,7 +17,7 @@ from typing import Annotated, Any, Final
 import msgspec
 
 from common.errors import InvalidInputError
-from common.timeutil import parse_whole_seconds
+from common.timeutil import parse_date_or_stamp, parse_whole_seconds
 from issuer import EvidenceItem, IssueRequest, Recipient
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "SearchFilters",
     "decode_credential",
     "duplicate_key",
+    "parse_valid_until",
 ]
 
 _EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -137,8 +138,9 @@ class CredentialIn(_In, frozen=True):
     valid_until: Annotated[str, msgspec.Meta(max_length=64)] | None = msgspec.field(
         default=None, name="validUntil"
     )
-    """Kept as sent and parsed strictly (whole seconds with a time zone): a decoded datetime
-    would already have rounded a sub-microsecond fraction (catalogue G10)."""
+    """Kept as sent and parsed strictly by :func:`parse_valid_until` (a date, or whole seconds
+    with a time zone): a decoded datetime would already have rounded a sub-microsecond fraction
+    (catalogue G10)."""
     lang: Lang | None = None
     assessor: AssessorIn | None = None
 
@@ -168,20 +170,37 @@ class CredentialIn(_In, frozen=True):
             outcome=self.outcome,
             complexity=self.complexity,
             evidence=evidence,
-            valid_until=None if self.valid_until is None else _valid_until(self.valid_until),
+            valid_until=None if self.valid_until is None else parse_valid_until(self.valid_until),
             lang=self.lang,
             assessor=None if self.assessor is None else self.assessor.name.strip(),
         )
 
 
-def _valid_until(value: str) -> datetime:
+VALID_UNTIL_FORMS: Final = (
+    "validUntil must be a date (2030-12-31, the end of that day UTC) or a date-time in whole"
+    " seconds with a time zone (2030-12-31T00:00:00Z)"
+)
+
+
+def parse_valid_until(value: str) -> datetime:
+    """The one reading of a ``validUntil`` a person or a program sends (API, renewal, CSV):
+    a date-time in whole seconds with a time zone, or a plain ``YYYY-MM-DD`` date meaning the
+    end of that day, UTC (``23:59:59Z``). A fraction of a second is refused, never rounded
+    (catalogue G10).
+
+    Raises:
+        InvalidInputError: Neither form.
+    """
     try:
         return parse_whole_seconds(value)
     except ValueError:
-        raise InvalidInputError(
-            "validUntil must be a date-time in whole seconds with a time zone,"
-            " e.g. 2030-01-01T00:00:00Z"
-        ) from None
+        pass
+    if "T" not in value:  # a stamp with a fraction must not slip through as "a date"
+        try:
+            return parse_date_or_stamp(value, end_of_day=True)
+        except ValueError:
+            pass
+    raise InvalidInputError(VALID_UNTIL_FORMS)
 
 
 class BatchRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -201,7 +220,7 @@ class SearchFilters(msgspec.Struct, frozen=True, kw_only=True):
 
     Attributes:
         achievement: The achievement slug.
-        status: ``active``, ``suspended`` or ``revoked``.
+        status: ``active``, ``suspended``, ``revoked`` or ``erased`` (personal data erased).
         recipient_email: The recipient's address (compared by its keyed hash).
         issued_from: Issued at or after.
         issued_until: Issued at or before.

@@ -14,6 +14,7 @@ import msgspec
 
 from common.errors import InvalidInputError
 from common.timeutil import parse_date_or_stamp
+from registry.credentials import wire_status
 from registry.errors import BatchTooLargeError
 from registry.models import CredentialRecord
 from registry.schemas import BatchRow, CredentialLinks, CredentialSummary, decode_credential
@@ -90,7 +91,7 @@ def summary(record: CredentialRecord, links: CredentialLinks, now: datetime) -> 
         outcome=record.outcome,
         complexity=record.complexity,
         lang=record.lang,
-        status=record.status,
+        status=wire_status(record),
         status_reason=record.status_reason,
         status_changed_at=record.status_changed_at,
         issued_at=record.issued_at,

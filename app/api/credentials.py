@@ -146,15 +146,10 @@ async def issue_batch(
                 raise ValidationException(detail=str(exc)) from None
         service = IssuanceService(registry, session)
         items = service.issue_batch(principal.org, rows, actor=principal.actor)
+        links = service.issued_links(principal.org, items, holder=True)
         issued = [
-            BatchItemIssued(
-                row=item.row,
-                id=item.credential_id,
-                links=service.link(
-                    principal.org, item.id, (item.status_purpose, item.status_seq), holder=True
-                ),
-            )
-            for item in items
+            BatchItemIssued(row=item.row, id=item.credential_id, links=link)
+            for item, link in zip(items, links, strict=True)
         ]
         return msgspec.json.encode(BatchIssued(count=len(issued), items=issued))
 

@@ -1,7 +1,7 @@
 """HTTP API of a credential's lifecycle (admin).
 
 ``POST /api/v1/credentials/{id}/revoke`` and ``/suspend`` (``{"reason": "…"}``), ``/reinstate``,
-``/renew`` (``{"validUntil": "<dateTimeStamp>"}``), and ``POST …/erase`` or ``DELETE
+``/renew`` (``{"validUntil": "<dateTimeStamp or date>"}``), and ``POST …/erase`` or ``DELETE
 /api/v1/credentials/{id}``. Each answers the credential's new state, ``{"id", "status",
 "publication", "credential", "links"}``, where ``credential`` is the signed bytes spliced in
 unchanged (``null`` once erased) and ``publication`` says whether the served status list shows
@@ -22,12 +22,11 @@ from litestar.params import FromPath, JSONBody
 from sqlmodel import Session
 
 from app.api.deps import PrincipalDep, RegistryDep, SessionDep
-from common.errors import InvalidInputError
-from common.timeutil import parse_whole_seconds
 from registry.context import Registry
-from registry.credentials import IssuanceService, LifecycleService
+from registry.credentials import IssuanceService, LifecycleService, wire_status
 from registry.models import CredentialRecord, OrganisationRecord
 from registry.orgs import Principal, require
+from registry.schemas import parse_valid_until
 from registry.status import StatusListService
 
 __all__ = ["ROUTES", "ReasonBody", "RenewBody", "credential_state"]
@@ -41,7 +40,8 @@ class ReasonBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
 
 
 class RenewBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """The new end of validity, an ``xsd:dateTimeStamp`` (offset required)."""
+    """The new end of validity: a date-time in whole seconds with a time zone, or a date (the
+    end of that day, UTC), read as at issue (:func:`registry.schemas.parse_valid_until`)."""
 
     valid_until: str = msgspec.field(name="validUntil")
 
@@ -62,7 +62,7 @@ def credential_state(
     head = msgspec.json.encode(
         {
             "id": record.id,
-            "status": "erased" if record.erased_at is not None else record.status,
+            "status": wire_status(record),
             "publication": publication,
         }
     )
@@ -141,13 +141,7 @@ def renew_credential(
 ) -> Response[bytes]:
     """Re-issue an active credential with a new ``validUntil`` (admin)."""
     require(principal, "admin")
-    try:
-        valid_until = parse_whole_seconds(data.valid_until)
-    except ValueError:
-        raise InvalidInputError(
-            "validUntil must be a date-time in whole seconds with a time zone,"
-            " e.g. 2030-01-01T00:00:00Z"
-        ) from None
+    valid_until = parse_valid_until(data.valid_until)
     record = LifecycleService(registry, session).renew(
         principal.org, str(credential_id), valid_until=valid_until, actor=principal.actor
     )

@@ -14,7 +14,7 @@ import io
 import sys
 import unicodedata
 from pathlib import Path
-from typing import NoReturn
+from typing import Final, NoReturn
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,7 +35,7 @@ from registry.credentials import IssuanceService, IssuedItem, parse_csv, safe_ce
 from registry.db import session_scope
 from registry.errors import BatchInvalidError
 from registry.orgs import OrganisationService
-from registry.schemas import BatchRow
+from registry.schemas import BatchRow, CredentialLinks
 
 __all__ = ["issue_batch"]
 
@@ -58,24 +58,37 @@ def _actor(name: str | None) -> str:
     return f"cli:{name.strip()}"
 
 
-def _issued_csv(registry: Registry, items: list[IssuedItem], rows: list[BatchRow]) -> str:
-    """The issued credentials as CSV: row, id, links and the recipient's e-mail (inert cells)."""
+_LINK_COLUMNS: Final = (
+    ("public", "public_url"),
+    ("json", "json_url"),
+    ("self_", "api_url"),
+    ("holder", "holder_url"),
+    ("linkedin", "linkedin_url"),
+    ("status", "status_url"),
+    ("badge_png", "badge_png_url"),
+    ("badge_svg", "badge_svg_url"),
+    ("qr_png", "qr_png_url"),
+    ("qr_svg", "qr_svg_url"),
+)
+"""The links of the ``--out`` CSV: every link the API answers for an issued credential."""
+
+
+def _issued_csv(items: list[IssuedItem], links: list[CredentialLinks], rows: list[BatchRow]) -> str:
+    """The issued credentials as CSV: row, id, the recipient's e-mail and the same links as the
+    API's batch answer, the holder's private link included (inert cells)."""
     emails = {r.row: r.request.recipient.email for r in rows if r.request is not None}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["row", "credential_id", "recipient_email", "public_url", "json_url", "api_url"]
+        ["row", "credential_id", "recipient_email", *(column for _, column in _LINK_COLUMNS)]
     )
-    base = registry.base_url
-    for item in items:
+    for item, link in zip(items, links, strict=True):
         writer.writerow(
             [
                 item.row,
                 item.credential_id,
                 safe_cell(emails.get(item.row, "")),
-                item.credential_id,
-                f"{item.credential_id}.json",
-                f"{base}/api/v1/credentials/{item.id}",
+                *(safe_cell(getattr(link, name) or "") for name, _ in _LINK_COLUMNS),
             ]
         )
     return out.getvalue()
@@ -83,7 +96,7 @@ def _issued_csv(registry: Registry, items: list[IssuedItem], rows: list[BatchRow
 
 def _issue(
     registry: Registry, data: bytes, slug: str, who: str, *, check: bool
-) -> tuple[list[IssuedItem], list[BatchRow]]:
+) -> tuple[list[IssuedItem], list[CredentialLinks], list[BatchRow]]:
     """Parse, then check or issue in one transaction; exit 1 or 2 on failure."""
     try:
         rows = parse_csv(data, max_items=registry.settings.max_batch_items)
@@ -92,7 +105,7 @@ def _issue(
             service = IssuanceService(registry, session)
             if check:
                 service.check_batch(org, rows)
-                return [], rows
+                return [], [], rows
             with click.progressbar(length=len(rows), label="signing", file=sys.stderr) as bar:
                 done = [0]
 
@@ -100,7 +113,8 @@ def _issue(
                     bar.update(signed - done[0])
                     done[0] = signed
 
-                return service.issue_batch(org, rows, actor=who, progress=advance), rows
+                items = service.issue_batch(org, rows, actor=who, progress=advance)
+            return items, service.issued_links(org, items, holder=True), rows
     except BatchInvalidError as exc:
         _report(exc)
     except DomainError as exc:
@@ -118,7 +132,7 @@ def _issue(
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Also write a CSV of row, credential id, e-mail and links to FILE.",
+    help="Also write a CSV of row, credential id, e-mail and every link (holder's too) to FILE.",
 )
 @click.option("--check", is_flag=True, help="Only check the file; issue nothing.")
 def issue_batch(file: Path, slug: str, actor: str | None, out: Path | None, check: bool) -> None:
@@ -135,7 +149,7 @@ def issue_batch(file: Path, slug: str, actor: str | None, out: Path | None, chec
     except OSError as exc:
         fail(f"cannot read {file}: {exc}", EXIT_INCOMPLETE)
     with registry_scope() as registry:
-        items, rows = _issue(registry, data, slug, who, check=check)
+        items, links, rows = _issue(registry, data, slug, who, check=check)
     if check:
         click.echo(f"{file}: {len(rows)} valid rows for {slug}; nothing issued", err=True)
         return
@@ -143,7 +157,7 @@ def issue_batch(file: Path, slug: str, actor: str | None, out: Path | None, chec
         click.echo(item.credential_id)
     if out is not None:
         try:
-            out.write_text(_issued_csv(registry, items, rows), encoding="utf-8", newline="")
+            out.write_text(_issued_csv(items, links, rows), encoding="utf-8", newline="")
         except OSError as exc:
             fail(f"issued {len(items)} credentials but cannot write {out}: {exc}", EXIT_INCOMPLETE)
     wrote = f"; wrote {out}" if out is not None else ""

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from registry.credentials._csv import CSV_COLUMNS, REQUIRED_COLUMNS, parse_csv, safe_cell
-from registry.credentials._reads import MAX_LIMIT, STATUSES, CredentialReader
+from registry.credentials._reads import MAX_LIMIT, STATUSES, CredentialReader, wire_status
 from registry.credentials.compromise import (
     COMPROMISE_REASON,
     CompromiseReport,
@@ -65,4 +65,5 @@ __all__ = [
     "recipient_lookup",
     "safe_cell",
     "token_matches",
+    "wire_status",
 ]

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, time
 from typing import Any, Final
 
 import msgspec
 
 from common.errors import InvalidInputError
-from common.timeutil import format_datetime, parse_whole_seconds
+from common.timeutil import format_datetime
 from registry.errors import BatchTooLargeError
-from registry.schemas import BatchRow, CredentialIn
+from registry.schemas import BatchRow, CredentialIn, parse_valid_until
 
 __all__ = ["CSV_COLUMNS", "REQUIRED_COLUMNS", "parse_csv", "safe_cell"]
 
@@ -100,17 +99,13 @@ def _header(cells: list[str]) -> list[str]:
 
 
 def _when(value: str) -> str:
+    """The CSV's ``valid_until`` read as the API reads ``validUntil`` (one rule)."""
     try:
-        return format_datetime(parse_whole_seconds(value))
-    except ValueError:
-        pass
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
+        return format_datetime(parse_valid_until(value))
+    except InvalidInputError:
         raise ValueError(
             "valid_until must be a date (2030-12-31) or a date-time with a time zone"
         ) from None
-    return format_datetime(datetime.combine(day, time(23, 59, 59), tzinfo=UTC))
 
 
 def _message(exc: msgspec.ValidationError) -> str:

@@ -44,6 +44,9 @@ class IssuedItem(msgspec.Struct, frozen=True, kw_only=True):
         status_seq: That list's number.
         status_index: Its index in the list.
         signed_bytes: Exactly the bytes that were signed and stored.
+        lang: The credential's language.
+        issued_at: When it was issued.
+        valid_until: Its ``validUntil``, or None.
     """
 
     row: int
@@ -55,6 +58,9 @@ class IssuedItem(msgspec.Struct, frozen=True, kw_only=True):
     status_seq: int
     status_index: int
     signed_bytes: bytes
+    lang: str
+    issued_at: datetime
+    valid_until: datetime | None = None
 
 
 def credential_row(

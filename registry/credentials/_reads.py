@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Final
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from common.errors import InvalidInputError
 from issuer import credential_url, normalise_email
 from registry.context import Registry
+from registry.credentials._issued import IssuedItem
 from registry.credentials.holder import holder_key, holder_url
 from registry.errors import CredentialNotFoundError
 from registry.models import CredentialRecord, OrganisationRecord, StatusListRecord
@@ -34,12 +35,15 @@ __all__ = [
     "credential_uuid",
     "lookup_key",
     "recipient_lookup",
+    "wire_status",
 ]
 
 MAX_LIMIT: Final = 100
 """Most credentials one search page returns."""
 
-STATUSES: Final = ("active", "suspended", "revoked")
+STATUSES: Final = ("active", "suspended", "revoked", "erased")
+"""The one vocabulary of a credential's status, in every answer, read and ``?status=`` filter:
+``erased`` means the recipient's personal data was erased (whatever the status before)."""
 
 _LOOKUP_PERSON: Final = b"leverup-lookup"
 _LOOKUP_CONTEXT: Final = b"email"
@@ -53,6 +57,11 @@ def lookup_key(registry: Registry) -> bytes:
 def recipient_lookup(key: bytes, email: str) -> str:
     """``hex(HMAC-SHA256(key, normalised e-mail))``: the stored, searchable recipient."""
     return hmac.new(key, normalise_email(email).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def wire_status(record: CredentialRecord) -> str:
+    """The status a client sees: ``erased`` once personal data was erased, else the stored one."""
+    return "erased" if record.erased_at is not None else record.status
 
 
 def credential_uuid(text: str) -> str:
@@ -145,7 +154,11 @@ class CredentialReader:
         if filters.status is not None:
             if filters.status not in STATUSES:
                 raise InvalidInputError(f"status must be one of: {', '.join(STATUSES)}")
-            query = query.where(CredentialRecord.status == filters.status)
+            erased = col(CredentialRecord.erased_at)
+            if filters.status == "erased":
+                query = query.where(erased.is_not(None))
+            else:
+                query = query.where(CredentialRecord.status == filters.status, erased.is_(None))
         if filters.recipient_email is not None:
             lookup = self.lookup(filters.recipient_email)
             query = query.where(CredentialRecord.recipient_lookup == lookup)
@@ -201,18 +214,50 @@ class CredentialReader:
         The LinkedIn link needs the record (its achievement and dates); without it, None. The
         holder link only when ``holder`` (see :meth:`links`).
         """
+        facts = None
+        if record is not None:
+            facts = (record.achievement, record.lang, record.issued_at, record.valid_until)
+        return self._link(org, credential_uuid, status_list, facts, holder=holder)
+
+    def issued_links(
+        self, org: OrganisationRecord, items: Sequence[IssuedItem], *, holder: bool = False
+    ) -> list[CredentialLinks]:
+        """The links of freshly issued credentials (a batch): exactly those a read of each
+        would answer, LinkedIn's included, without loading the rows back."""
+        return [
+            self._link(
+                org,
+                item.id,
+                (item.status_purpose, item.status_seq),
+                (item.achievement, item.lang, item.issued_at, item.valid_until),
+                holder=holder,
+            )
+            for item in items
+        ]
+
+    def _link(
+        self,
+        org: OrganisationRecord,
+        credential_uuid: str,
+        status_list: tuple[str, int] | None,
+        facts: tuple[str, str, datetime, datetime | None] | None,
+        *,
+        holder: bool,
+    ) -> CredentialLinks:
         base = self._registry.base_url
         status = None
         if status_list is not None:
             status = base + list_path(org.slug, status_list[0], status_list[1])
         public = credential_url(base, credential_uuid)
         linkedin = None
-        if record is not None and record.achievement in self._registry.catalogue.slugs():
+        catalogue = self._registry.catalogue
+        if facts is not None and facts[0] in catalogue.slugs():
+            achievement, lang, issued, expires = facts
             linkedin = linkedin_url(
-                name=self._registry.catalogue.get(record.achievement).name(record.lang),
+                name=catalogue.get(achievement).name(lang),
                 organization_name=org.name,
-                issued=record.issued_at,
-                expires=record.valid_until,
+                issued=issued,
+                expires=expires,
                 cert_url=public,
                 cert_id=credential_uuid,
             )

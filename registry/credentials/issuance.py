@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from common.errors import DomainError, InvalidInputError, UnsignableDocumentError
+from common.timeutil import parse_datetime_stamp
 from issuer import (
     IssueRequest,
     IssuerProfile,
@@ -257,6 +258,9 @@ class IssuanceService(CredentialReader):
                 status_seq=status_list.seq,
                 status_index=index,
                 signed_bytes=issued.signed_bytes,
+                lang=draft.request.lang or self._registry.settings.default_lang,
+                issued_at=now,
+                valid_until=_valid_until_of(draft.document),
             )
             items.append(item)
             rows.append(
@@ -283,3 +287,8 @@ class IssuanceService(CredentialReader):
             entries=[(i.id, {"achievement": i.achievement, **details}) for i in items],
         )
         return items
+
+
+def _valid_until_of(document: dict[str, Any]) -> datetime | None:
+    until = document.get("validUntil")
+    return None if until is None else parse_datetime_stamp(until)

@@ -7,7 +7,8 @@
   ``validFrom``, the same ``awardedDate`` and ``validUntil``, and a new status index; the
   suspended copy keeps its set bit for good.
 - **renew** (active only): re-issues with a newer ``validFrom``, a new ``validUntil``, the same
-  ``awardedDate`` and the same status index.
+  ``awardedDate`` and a new status index; the earlier copy's bit is set, so it reads "replaced
+  by a newer one" everywhere (even when it would outlive the new copy).
 - **erase**: removes the recipient's personal data (lookup hash, name, DID, and the signed
   bytes of the credential and of its earlier versions); status bit and audit log stay.
 
@@ -137,7 +138,8 @@ class LifecycleService:
     def renew(
         self, org: OrganisationRecord, credential_id: str, *, valid_until: datetime, actor: str
     ) -> CredentialRecord:
-        """Re-issue an active credential with a new ``validUntil`` (same status index).
+        """Re-issue an active credential with a new ``validUntil`` and a new status index; the
+        earlier copy's bit is set.
 
         Raises:
             CredentialNotFoundError: No such credential in ``org``.
@@ -158,10 +160,20 @@ class LifecycleService:
             raise InvalidInputError(
                 f"validUntil must be later than the new validFrom {format_datetime(valid_from)}"
             )
+        self._lists.publish_pending(org)
         self._archive(record)
+        # The earlier copy must stop verifying (it may outlive the new one: a renewal to an
+        # earlier validUntil), so its bit is set and the new copy gets a fresh index, as a
+        # reinstatement does (OB 3.0 LC-03: revoke the old bit when the old copy must stop).
+        self._lists.set_bit(record.status_list_id, record.status_index, True)
+        status_list, index = self._lists.allocate(org)
+        if status_list.id is None:
+            raise RuntimeError("the status list is not stored")
         document = _with_valid_until(document, format_datetime(valid_until))
         document["validFrom"] = format_datetime(valid_from)
+        document["credentialStatus"] = self._lists.entry(org, status_list, index)
         self._sign(org, record, document, valid_from)
+        record.status_list_id, record.status_index = status_list.id, index
         record.valid_until = valid_until.replace(microsecond=0)
         details = {"validUntil": document["validUntil"]}
         return self._finish(

@@ -5,7 +5,9 @@ For every ``credentialStatus`` entry (all of them are evaluated, catalogue F10) 
 the signed list is loaded from the database (never over HTTP) and verified
 (:mod:`registry.status._proof`); then the purpose must match, the list must hold at least
 131,072 entries and the index must be inside it. Bit 0 passes ("not revoked"); bit 1 fails
-("revoked", or "suspended" when the registry records the credential so).
+("revoked", or "suspended" when the registry records the credential so). A bit the registry has
+set but the signed list does not show yet (publication pending, catalogue J9) fails as well: for
+our own lists the verifier reads the registry's state, as the public page does.
 
 A verified list is cached by its ETag (:data:`VERIFIED_LISTS`), so checking many of our own
 credentials costs one proof verification per list version, and a new version is verified at
@@ -38,6 +40,7 @@ from registry.db import session_scope
 from registry.errors import StatusListNotFoundError
 from registry.models import CredentialRecord, CredentialVersionRecord, StatusListRecord
 from registry.orgs.service import OrganisationService
+from registry.status._bitstring import get_bit
 from registry.status._lists import StatusListService, parse_seq
 from registry.status._proof import UntrustedListError, issuer_id_of, verify_list_credential
 from verifier._status_entry import (
@@ -160,6 +163,15 @@ class RegistryStatusChecker:
         if isinstance(bit, Check):
             return bit
         where = f"index {entry.index} of {entry.list_url}"
+        if not bit and _recorded(row, entry.index):
+            # The registry set the bit but the signed list does not show it yet (publication
+            # pending, catalogue J9): for our own lists the registry's state is the truth.
+            state = _set_status(session, row, entry.index)
+            return failed(
+                "status",
+                REVOKED,
+                f"{state}; the published status list does not show it yet ({where})",
+            )
         if not bit:
             state = "not revoked" if entry.purpose == "revocation" else f"{entry.purpose} bit clear"
             return passed("status", f"{state} ({where})")
@@ -189,6 +201,11 @@ def _digest(document: dict[str, Any] | None) -> str:
         return "-"
     text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _recorded(row: StatusListRecord, index: int) -> bool:
+    """Whether the registry's own bitstring (not the signed copy) has ``index`` set."""
+    return 0 <= index < row.size and get_bit(row.bits, index)
 
 
 def _set_status(session: Session, row: StatusListRecord, index: int) -> str:

@@ -127,10 +127,11 @@ class TestReinstate:
 
 
 class TestRenew:
-    def test_renew_reissues_with_a_new_valid_until_and_the_same_index(
+    def test_renew_reissues_with_a_new_valid_until_and_a_new_index(
         self, registry: Registry, issued: Any, clock: FrozenClock
     ) -> None:
-        """Renew: same id, awardedDate and index; newer validFrom; new validUntil; version 2."""
+        """Renew: same id and awardedDate; a new index (issue 12 item 22: the old copy's bit is
+        set); newer validFrom; new validUntil; version 2."""
         org, credential = issued
         before = document_of(credential)
         clock.advance(30)
@@ -139,7 +140,10 @@ class TestRenew:
         after = document_of(record)
         assert after["validUntil"] == "2031-06-30T12:00:00Z" and record.valid_until == until
         assert after["id"] == before["id"] and after["awardedDate"] == before["awardedDate"]
-        assert after["credentialStatus"] == before["credentialStatus"]
+        assert after["credentialStatus"] != before["credentialStatus"]
+        assert after["credentialStatus"]["statusListIndex"] == str(record.status_index)
+        assert status_bit(registry, credential.status_list_id, credential.status_index)
+        assert not status_bit(registry, record.status_list_id, record.status_index)
         assert after["validFrom"] > before["validFrom"]
         assert (
             list(after)[: list(after).index("validUntil")]
@@ -149,7 +153,7 @@ class TestRenew:
         assert credential_audit(registry, org)[-1].action == "credential.renew"
 
     def test_renew_keeps_the_earlier_copy(self, registry: Registry, issued: Any) -> None:
-        """The earlier copy goes to credential_versions with the same index."""
+        """The earlier copy goes to credential_versions with its own (now set) index."""
         org, credential = issued
         lifecycle(
             registry, "renew", org, credential.id, valid_until=datetime(2032, 1, 1, tzinfo=UTC)

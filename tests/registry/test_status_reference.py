@@ -144,7 +144,7 @@ class TestWithTheReference:
         registry: Registry,
         issued: Any,
     ) -> None:
-        """A renewed copy (new validUntil, same index) verifies in the reference."""
+        """A renewed copy (new validUntil, a new index) verifies in the reference."""
         org, record = issued
         with scope(registry) as session:
             new = LifecycleService(registry, session).renew(
