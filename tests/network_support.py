@@ -23,7 +23,15 @@ from typing import Any, Final
 
 from verifier_support import FixedStatus
 
-from verifier.fetch import Fetched, Fetcher, FetchError, FetchPolicy, HttpFetcher
+from verifier.fetch import (
+    Fetched,
+    FetchedBody,
+    Fetcher,
+    FetchError,
+    FetchPolicy,
+    HttpFetcher,
+    MediaTypes,
+)
 from verifier.report import Check
 
 DEV_POLICY: Final = FetchPolicy(allow_http=True, allow_private=True, timeout=1.0)
@@ -152,6 +160,12 @@ class NoFetch(Fetcher):
         """Fail: no network request may be made here."""
         raise AssertionError(f"unexpected network fetch of {url}")
 
+    def fetch_body(
+        self, url: str, *, max_bytes: int, accept: str, media_types: MediaTypes
+    ) -> FetchedBody:
+        """Fail: no network request may be made here."""
+        raise AssertionError(f"unexpected network fetch of {url}")
+
 
 class CountingFetcher(Fetcher):
     """Wraps a fetcher and counts its calls by URL."""
@@ -166,11 +180,26 @@ class CountingFetcher(Fetcher):
         self.calls.append(url)
         return self.inner.fetch_json(url, max_bytes=max_bytes, accept=accept)
 
+    def fetch_body(
+        self, url: str, *, max_bytes: int, accept: str, media_types: MediaTypes
+    ) -> FetchedBody:
+        """Count, then delegate."""
+        self.calls.append(url)
+        return self.inner.fetch_body(
+            url, max_bytes=max_bytes, accept=accept, media_types=media_types
+        )
+
 
 class FailingFetcher(Fetcher):
     """A fetcher whose every call fails (a FetchError)."""
 
     def fetch_json(self, url: str, *, max_bytes: int, accept: str) -> Fetched:
+        """Fail like an unreachable server."""
+        raise FetchError("connection refused")
+
+    def fetch_body(
+        self, url: str, *, max_bytes: int, accept: str, media_types: MediaTypes
+    ) -> FetchedBody:
         """Fail like an unreachable server."""
         raise FetchError("connection refused")
 

@@ -5,7 +5,11 @@
 
 - ``BitstringStatusListEntry`` (Bitstring Status List v1.0, "Validate Algorithm"): the entry must
   be well formed (``statusListIndex`` a canonical base-10 string, F5; ``id`` not the list URL,
-  F17; ``statusSize`` 1); the list credential is fetched (:mod:`verifier.fetch`, F9), must be a
+  F17; ``statusSize`` 1); the list credential is fetched (:mod:`verifier.fetch`, F9), as JSON
+  with Data Integrity proofs or as a compact JWT (``application/vc+jwt``, what openbadgeslib
+  publishes; a ``text/plain`` or untyped body is read as a JWT when it looks like one; issue 12,
+  item 21) verified by the verifier's JWT check (:mod:`verifier._jwt`: the same allowlisted
+  algorithms and header rules, a key of the issuer's DID, claims that match), must be a
   ``BitstringStatusListCredential`` whose ``id`` is its URL, issued by the credential's issuer
   (F4), valid now (F14), and every proof must verify with a key of that issuer, through the same
   proof check and key resolvers as the credential (F3); then the purposes must match (F2), the
@@ -43,6 +47,8 @@ from common.jsonld import JsonLdProcessor
 from common.timeutil import parse_datetime_stamp, utcnow
 from verifier._cache import DocumentCache
 from verifier._issuer import check_issuer
+from verifier._jwt import Jwt, check_jwt_parse, check_jwt_proof, looks_like_jwt
+from verifier._parse import JsonInputError, parse_object
 from verifier._proof import check_proof
 from verifier._status_entry import (
     MAX_ENTRIES,
@@ -59,7 +65,14 @@ from verifier._status_entry import (
 )
 from verifier._util import errored, failed, passed, quote
 from verifier._validity import DEFAULT_CLOCK_SKEW
-from verifier.fetch import STATUS_LIST_MAX_BYTES, Fetcher, FetchError
+from verifier.fetch import (
+    STATUS_LIST_MAX_BYTES,
+    FetchedBody,
+    Fetcher,
+    FetchError,
+    FetchMediaTypeError,
+    is_json_media_type,
+)
 from verifier.problems import (
     MALFORMED_VALUE_ERROR,
     REVOKED,
@@ -82,9 +95,12 @@ __all__ = [
 ]
 
 LIST_ACCEPT: Final = (
-    "application/vc+ld+json, application/vc, application/vc+jwt;q=0, application/ld+json;q=0.9, "
-    "application/json;q=0.8"
+    "application/vc+ld+json, application/vc, application/vc+jwt, application/ld+json;q=0.9, "
+    "application/json;q=0.8, application/jwt;q=0.7"
 )
+_JWT_MEDIA_TYPES: Final = frozenset({"application/vc+jwt", "application/jwt"})
+_SNIFFED_MEDIA_TYPES: Final = frozenset({"text/plain", "application/octet-stream", ""})
+"""Media types a static host gives a ``.jwt`` file: read as a JWT if the body looks like one."""
 BITSTRING_ENTRY: Final = "BitstringStatusListEntry"
 REVOCATION_LIST_TYPE: Final = "1EdTechRevocationList"
 
@@ -194,15 +210,24 @@ class RemoteStatusChecker:
         if cached is not None:
             return cached
         try:
-            fetched = self._fetcher.fetch_json(
-                url, max_bytes=STATUS_LIST_MAX_BYTES, accept=LIST_ACCEPT
+            fetched = self._fetcher.fetch_body(
+                url,
+                max_bytes=STATUS_LIST_MAX_BYTES,
+                accept=LIST_ACCEPT,
+                media_types=_list_media_type,
             )
+        except FetchMediaTypeError as exc:
+            raise UntrustedListError(
+                f"the status list {quote(url)} cannot be retrieved: the response is "
+                f"{quote(exc.media_type[:60] or 'untyped')}, not JSON or a JWT",
+                STATUS_RETRIEVAL_ERROR,
+            ) from None
         except FetchError as exc:
             raise UntrustedListError(
                 f"the status list {quote(url)} cannot be retrieved: {exc.message}",
                 STATUS_RETRIEVAL_ERROR,
             ) from None
-        subject = self._verify_list(fetched.data, url, issuer)
+        subject = self._verify_list(fetched, url, issuer)
         lifetime = fetched.max_age
         ttl = subject.get("ttl")
         if type(ttl) is int and ttl >= 0:
@@ -210,11 +235,22 @@ class RemoteStatusChecker:
         self._cache.put(key, subject, lifetime)
         return subject
 
-    def _verify_list(self, document: object, url: str, issuer: str) -> dict[str, Any]:
-        checked = check_list_envelope(document, url, issuer)
+    def _verify_list(self, fetched: FetchedBody, url: str, issuer: str) -> dict[str, Any]:
         now = self._clock()
+        jwt = _list_jwt(fetched)
+        if jwt is None:
+            try:
+                document: object = parse_object(fetched.body)
+            except JsonInputError as exc:
+                raise UntrustedListError(f"the status list is not a JSON object: {exc}") from None
+        else:
+            document = jwt.credential
+        checked = check_list_envelope(document, url, issuer)
         check_list_validity(checked, now, self._skew)
-        proof = check_proof(checked, self._processor, self._resolver, now=now)
+        if jwt is None:
+            proof = check_proof(checked, self._processor, self._resolver, now=now)
+        else:
+            proof = check_jwt_proof(jwt, self._processor, self._resolver, now=now, skew=self._skew)
         if proof.check.status != "passed":
             raise UntrustedListError(f"its proof does not verify: {proof.check.message}")
         owner = check_issuer(checked, proof.methods)
@@ -299,6 +335,31 @@ class RemoteStatusChecker:
         if credential_id in revoked:
             return failed("status", REVOKED, f"revoked (listed in {url})")
         return passed("status", f"not revoked (not listed in {url})")
+
+
+def _list_media_type(media_type: str) -> bool:
+    """The media types a status list may be served with: JSON, a JWT, or untyped text."""
+    return (
+        is_json_media_type(media_type)
+        or media_type in _JWT_MEDIA_TYPES
+        or media_type in _SNIFFED_MEDIA_TYPES
+    )
+
+
+def _list_jwt(fetched: FetchedBody) -> Jwt | None:
+    """The list as a decoded compact JWT, or ``None`` when it is to be read as JSON.
+
+    Raises:
+        UntrustedListError: A JWT that does not decode.
+    """
+    if is_json_media_type(fetched.media_type):
+        return None
+    if fetched.media_type not in _JWT_MEDIA_TYPES and not looks_like_jwt(fetched.body):
+        return None
+    check, jwt = check_jwt_parse(fetched.body)
+    if jwt is None:
+        raise UntrustedListError(f"the status list JWT does not decode: {check.message}")
+    return jwt
 
 
 def _revoked_ids(data: object) -> frozenset[str] | None:
