@@ -21,10 +21,14 @@
 - any other type: an ``error``, "unsupported status type, cannot confirm" (F11).
 
 Rollback (F13): the checker remembers, per list URL, the newest ``validFrom`` of a list it has
-verified (:data:`MAX_REMEMBERED_LISTS` URLs, least recently seen forgotten first). A verified list
-whose ``validFrom`` is older than that is an ``error`` (STATUS_VERIFICATION_ERROR, "the status
-list was rolled back"): a CDN or a holder replaying a list from before a revocation never yields
-"not revoked". Only verified lists are remembered, so an unsigned list cannot poison the memory.
+verified (:data:`MAX_REMEMBERED_LISTS` URLs, least recently seen forgotten first), and, through
+a :class:`~verifier.seen_bits.SeenStatusBits` (persisted by the app, in memory by default),
+every bit a verified *revocation* list has shown set (issue 12, item 32: revocation is final, so
+a list with the same or no ``validFrom`` that clears one is a replay too). A verified list whose
+``validFrom`` is older than the newest seen, or a revocation list that clears a bit seen set, is
+an ``error`` (STATUS_VERIFICATION_ERROR, "the status list was rolled back"): a CDN or a holder
+replaying a list from before a revocation never yields "not revoked". Only verified lists are
+remembered, so an unsigned list cannot poison the memory.
 
 Fail closed: a list that cannot be fetched, parsed or trusted is an ``error`` (status unknown),
 never ``passed``. Verified lists are cached by exact URL for ``min(Cache-Control max-age, the
@@ -45,6 +49,7 @@ from typing import Any, Final
 
 from common.jsonld import JsonLdProcessor
 from common.timeutil import parse_datetime_stamp, utcnow
+from verifier._bitstring import BitstringError, decode_bitstring
 from verifier._cache import DocumentCache
 from verifier._issuer import check_issuer
 from verifier._jwt import Jwt, check_jwt_parse, check_jwt_proof, looks_like_jwt
@@ -82,6 +87,12 @@ from verifier.problems import (
 )
 from verifier.report import Check
 from verifier.resolver import KeyResolver
+from verifier.seen_bits import (
+    MAX_REMEMBERED_LISTS,
+    InMemorySeenStatusBits,
+    SeenStatusBits,
+    first_cleared_bit,
+)
 from verifier.status import StatusChecker
 
 __all__ = [
@@ -105,9 +116,6 @@ BITSTRING_ENTRY: Final = "BitstringStatusListEntry"
 REVOCATION_LIST_TYPE: Final = "1EdTechRevocationList"
 
 _MAX_REVOKED: Final = 100_000
-
-MAX_REMEMBERED_LISTS: Final = 4096
-"""How many list URLs the rollback memory (F13) keeps, the least recently seen dropped first."""
 
 
 def _types(entry: Mapping[str, Any]) -> list[Any]:
@@ -140,6 +148,8 @@ class RemoteStatusChecker:
         clock: The current time (aware).
         skew: How far ahead an issuer's clock may run (the list's ``validFrom``); default 60 s.
         cache: Verified list documents by URL (default: 64 lists, at most 300 s each).
+        seen_bits: The memory of revocation bits seen set per list URL (default: in this
+            process's memory; the app passes one kept in its database).
     """
 
     def __init__(
@@ -151,6 +161,7 @@ class RemoteStatusChecker:
         clock: Callable[[], datetime] = utcnow,
         skew: timedelta = DEFAULT_CLOCK_SKEW,
         cache: DocumentCache[dict[str, Any]] | None = None,
+        seen_bits: SeenStatusBits | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._processor = processor
@@ -160,6 +171,7 @@ class RemoteStatusChecker:
         self._cache: DocumentCache[dict[str, Any]] = cache or DocumentCache(maxsize=64)
         self._newest: OrderedDict[str, datetime] = OrderedDict()
         self._newest_lock = threading.Lock()
+        self._seen_bits: SeenStatusBits = seen_bits or InMemorySeenStatusBits()
 
     def check(self, credential: dict[str, Any]) -> Check:
         """The ``status`` check of ``credential`` (see the module docstring)."""
@@ -258,7 +270,26 @@ class RemoteStatusChecker:
             raise UntrustedListError(f"its signing key is not its issuer's: {owner.message}")
         subject = list_subject(checked)
         self._refuse_rollback(url, checked.get("validFrom"))
+        self._refuse_cleared_bits(url, subject)
         return subject
+
+    def _refuse_cleared_bits(self, url: str, subject: Mapping[str, Any]) -> None:
+        """Remember the bits a verified revocation list sets; raise if it clears one seen set
+        before (item 32). Suspension lists may clear bits; an undecodable list is left to the
+        bit check (which reports it)."""
+        if subject.get("statusPurpose") != "revocation":
+            return
+        try:
+            bits = decode_bitstring(subject.get("encodedList"))
+        except BitstringError:
+            return
+        previous = self._seen_bits.remember(url, bits)
+        cleared = first_cleared_bit(previous, bits)
+        if cleared is not None:
+            raise UntrustedListError(
+                f"the status list was rolled back: index {cleared} was revoked in a copy "
+                "already seen and is clear in this one (revocation is final)"
+            )
 
     def _refuse_rollback(self, url: str, valid_from: object) -> None:
         """Remember the newest ``validFrom`` of ``url``; raise if ``valid_from`` is older (F13).
