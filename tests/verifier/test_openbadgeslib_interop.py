@@ -221,6 +221,8 @@ class TestCli:
         ("key_type", "proof_format"),
         [
             pytest.param("RSA", (), id="rs256-default"),
+            pytest.param("ECC", (), id="es256"),
+            pytest.param("ED25519", (), id="eddsa"),
             pytest.param("ED25519", ("-P", "ldp"), id="data-integrity"),
         ],
     )
@@ -233,9 +235,10 @@ class TestCli:
         key_type: str,
         proof_format: tuple[str, ...],
     ) -> None:
-        """Item 24: badges signed by openbadges-signer (its default RS256 JWT-VC, and -P ldp),
-        baked in SVG and unbaked by ours, verify; after openbadges-publish --revoke one reads
-        "revoked", after --suspend another "suspended", and after --unsuspend valid again."""
+        """Item 24: badges signed by openbadges-signer (its default RS256 JWT-VC, ES256 and
+        EdDSA with key_type ECC / ED25519, and -P ldp), baked in SVG and unbaked by ours,
+        verify; after openbadges-publish --revoke one reads "revoked", after --suspend another
+        "suspended", and after --unsuspend valid again."""
         issuer = CliIssuer(tmp_path, tls_server, key_type)
         first = unbake(issuer.sign(RECIPIENT, *proof_format))
         second = unbake(issuer.sign("second@example.org", *proof_format))
