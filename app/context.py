@@ -115,7 +115,7 @@ class LocalServices:
         from datetime import timedelta
 
         from app.verification import make_fetcher, make_verifier
-        from registry.status import RegistryStatusChecker
+        from registry.status import DbSeenStatusBits, RegistryStatusChecker
         from verifier.known_issuers import KnownIssuers
 
         return make_verifier(
@@ -127,6 +127,7 @@ class LocalServices:
             base_url=self.settings.base_url,
             own_hosts=(self.settings.host,),
             known_issuers=KnownIssuers(self.settings.trusted_dids, self.is_own_issuer),
+            seen_bits=DbSeenStatusBits(self.registry),
         )
 
     def is_own_issuer(self, did: str) -> bool:

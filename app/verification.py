@@ -15,6 +15,7 @@ from verifier import (
     DidKeyResolver,
     KeyResolver,
     LocalDidWebResolver,
+    SeenStatusBits,
     StatusChecker,
     Verifier,
 )
@@ -46,6 +47,7 @@ def make_verifier(
     base_url: str | None = None,
     own_hosts: Collection[str] = (),
     known_issuers: Callable[[str], bool] | None = None,
+    seen_bits: SeenStatusBits | None = None,
 ) -> Verifier:
     """A verifier: did:key → local did:web → network did:web; status local, else remote.
 
@@ -63,6 +65,8 @@ def make_verifier(
             ``status_checker``.
         own_hosts: This service's hosts: did:web DIDs under them are never fetched.
         known_issuers: Says whether an issuer is known (the report's ``issuerKnown``).
+        seen_bits: The memory of revocation bits seen set in foreign lists (rollback
+            protection; ``None``: in this process's memory only).
     """
     local: KeyResolver | None = None
     if local_documents is not None:
@@ -81,7 +85,9 @@ def make_verifier(
     resolver = CompositeResolver(resolvers)
     remote: StatusChecker | None = None
     if fetcher is not None:
-        remote = RemoteStatusChecker(fetcher, processor, resolver, skew=clock_skew)
+        remote = RemoteStatusChecker(
+            fetcher, processor, resolver, skew=clock_skew, seen_bits=seen_bits
+        )
     checker = status_checker if status_checker is not None else remote
     if base_url is not None and status_checker is not None:
         checker = CompositeStatusChecker(base_url, status_checker, remote)

@@ -21,6 +21,7 @@ __all__ = [
     "CredentialVersionRecord",
     "IdempotencyRecord",
     "OrganisationRecord",
+    "SeenStatusBitsRecord",
     "SigningKeyRecord",
     "StatusListRecord",
     "UTCDateTime",
@@ -223,3 +224,18 @@ class IdempotencyRecord(SQLModel, table=True):
     status_code: int
     response: bytes = Field(sa_type=sa.LargeBinary)
     created_at: datetime = _when(index=True)
+
+
+class SeenStatusBitsRecord(SQLModel, table=True):
+    """The bits ever seen set in a verified foreign revocation list, by list URL (the
+    verifier's rollback memory, issue 12 item 32: revocation is final, so a later copy of the
+    list that clears one is refused)."""
+
+    __tablename__ = "seen_status_bits"
+
+    url_hash: str = Field(primary_key=True, max_length=64)
+    """SHA-256 (hex) of the list URL: a fixed-size key for URLs of any length."""
+    url: str = Field(sa_type=sa.Text)
+    bits: bytes = Field(sa_type=sa.LargeBinary)
+    """zlib-compressed bitstring (most significant bit first) of every bit seen set."""
+    updated_at: datetime = _when()

@@ -10,7 +10,9 @@ recorded (path and headers) so tests can see what reached the server. Names like
 from __future__ import annotations
 
 import base64
+import datetime
 import gzip
+import ipaddress
 import json
 import ssl
 import threading
@@ -19,9 +21,22 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Final
 
-from verifier.fetch import Fetched, Fetcher, FetchError, FetchPolicy, HttpFetcher
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from verifier.fetch import (
+    Fetched,
+    FetchedBody,
+    Fetcher,
+    FetchError,
+    FetchPolicy,
+    HttpFetcher,
+    MediaTypes,
+)
 
 DEV_POLICY: Final = FetchPolicy(allow_http=True, allow_private=True, timeout=1.0)
 """The development switches on, a short time limit."""
@@ -126,6 +141,59 @@ def serve(tls: ssl.SSLContext | None = None) -> Iterator[TestServer]:
         thread.join(timeout=5)
 
 
+def _name(common_name: str) -> Any:
+    return x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, common_name)])
+
+
+def _certificate(
+    subject: str, issuer: str, key: Any, signer: Any, *, ca: bool, names: list[Any]
+) -> Any:
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(_name(issuer))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(hours=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if names:
+        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    return builder.sign(signer, hashes.SHA256())
+
+
+def make_pki(folder: Path) -> dict[str, Path]:
+    """A throw-away CA and a server certificate for ``issuer.test`` (and 127.0.0.1) signed by
+    it, written to ``folder``: ``ca``, ``cert`` and ``key`` (PEM files)."""
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _certificate("Test CA", "Test CA", ca_key, ca_key, ca=True, names=[])
+    key = ec.generate_private_key(ec.SECP256R1())
+    names = [x509.DNSName("issuer.test"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    leaf = _certificate("issuer.test", "Test CA", key, ca_key, ca=False, names=names)
+    pem = serialization.Encoding.PEM
+    files = {"ca": folder / "ca.pem", "cert": folder / "cert.pem", "key": folder / "key.pem"}
+    files["ca"].write_bytes(ca.public_bytes(pem))
+    files["cert"].write_bytes(leaf.public_bytes(pem))
+    files["key"].write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return files
+
+
+def tls_server_context(pki: dict[str, Path]) -> ssl.SSLContext:
+    """The server side of :func:`make_pki` (for :func:`serve`)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pki["cert"], pki["key"])
+    return context
+
+
+def tls_client_context(pki: dict[str, Path]) -> ssl.SSLContext:
+    """A client context that trusts only the CA of :func:`make_pki`."""
+    return ssl.create_default_context(cafile=str(pki["ca"]))
+
+
 def loopback_resolver(calls: list[str] | None = None) -> Callable[[str, int], Sequence[str]]:
     """A resolver that answers 127.0.0.1 for every name (and records the names)."""
 
@@ -149,6 +217,12 @@ class NoFetch(Fetcher):
         """Fail: no network request may be made here."""
         raise AssertionError(f"unexpected network fetch of {url}")
 
+    def fetch_body(
+        self, url: str, *, max_bytes: int, accept: str, media_types: MediaTypes
+    ) -> FetchedBody:
+        """Fail: no network request may be made here."""
+        raise AssertionError(f"unexpected network fetch of {url}")
+
 
 class CountingFetcher(Fetcher):
     """Wraps a fetcher and counts its calls by URL."""
@@ -163,11 +237,26 @@ class CountingFetcher(Fetcher):
         self.calls.append(url)
         return self.inner.fetch_json(url, max_bytes=max_bytes, accept=accept)
 
+    def fetch_body(
+        self, url: str, *, max_bytes: int, accept: str, media_types: MediaTypes
+    ) -> FetchedBody:
+        """Count, then delegate."""
+        self.calls.append(url)
+        return self.inner.fetch_body(
+            url, max_bytes=max_bytes, accept=accept, media_types=media_types
+        )
+
 
 class FailingFetcher(Fetcher):
     """A fetcher whose every call fails (a FetchError)."""
 
     def fetch_json(self, url: str, *, max_bytes: int, accept: str) -> Fetched:
+        """Fail like an unreachable server."""
+        raise FetchError("connection refused")
+
+    def fetch_body(
+        self, url: str, *, max_bytes: int, accept: str, media_types: MediaTypes
+    ) -> FetchedBody:
         """Fail like an unreachable server."""
         raise FetchError("connection refused")
 

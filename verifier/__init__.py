@@ -34,6 +34,7 @@ from verifier.resolver import (
     LocalDidWebResolver,
     ResolutionError,
 )
+from verifier.seen_bits import InMemorySeenStatusBits, SeenStatusBits
 from verifier.service import DEFAULT_CLOCK_SKEW, Verifier
 from verifier.status import StatusChecker
 from verifier.web_did import FallbackResolver, WebDidResolver
@@ -53,6 +54,7 @@ __all__ = [
     "FetchPolicy",
     "Fetcher",
     "HttpFetcher",
+    "InMemorySeenStatusBits",
     "KeyResolver",
     "KnownIssuers",
     "LocalDidWebResolver",
@@ -61,6 +63,7 @@ __all__ = [
     "RecipientCheck",
     "RemoteStatusChecker",
     "ResolutionError",
+    "SeenStatusBits",
     "StatusChecker",
     "VerificationReport",
     "Verifier",

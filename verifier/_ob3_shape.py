@@ -7,10 +7,13 @@ VC 1.1 credentials, the VC 1.1 branch of ``ob_v3p0_anyachievementcredential_sche
 any package). What it mirrors:
 
 - required members, and arrays versus single objects as the schema has them
-  (``credentialStatus``, ``issuer``, ``image`` single objects), with one deliberate exception:
+  (``credentialStatus``, ``issuer``, ``image`` single objects), with two deliberate exceptions:
   ``proof`` may be a single object. OB 3.0 serialization ("Compacted document form") tells
   verifiers to accept the JSON-LD compacted single value, and the reference implementation and
-  most wallets emit exactly that (ob3-requirements DM-05); our issuer always emits an array;
+  most wallets emit exactly that (ob3-requirements DM-05); our issuer always emits an array.
+  And ``credentialStatus`` may be an array of 1 to 8 status entries (VC DM 2.0 §4.10 allows
+  several; an issuer with a revocation and a suspension list, as openbadgeslib, gives each
+  credential one entry in each: issue 12, item 24); the status check reads every one;
 - ``Image``, ``IdentityObject`` and ``IdentifierEntry`` are closed (unknown members refused);
   every other class is open (unknown members are left to the JSON-LD checks);
 - ``type`` arrays with their required value (``contains``), enumerations extensible with
@@ -39,6 +42,7 @@ from msgspec import UNSET, Meta, UnsetType
 
 from common.ob3 import ACHIEVEMENT_TYPES, ALIGNMENT_TARGET_TYPES, IDENTIFIER_TYPES, RESULT_TYPES
 from common.timeutil import parse_datetime_stamp
+from verifier._status_entry import MAX_ENTRIES
 
 __all__ = ["AchievementCredential", "AchievementCredentialV1", "ShapeError", "check_shape"]
 
@@ -379,7 +383,7 @@ class CredentialSchema(_Open):
 
 
 class CredentialStatus(_Open):
-    """The one status entry (``id`` and ``type`` required)."""
+    """A status entry (``id`` and ``type`` required)."""
 
     id: str
     type: str
@@ -434,7 +438,11 @@ class _Credential(_Open):
     awarded_date: str | UnsetType = UNSET
     proof: list[Proof] | Proof | UnsetType = UNSET
     credential_schema: list[CredentialSchema] | UnsetType = UNSET
-    credential_status: CredentialStatus | UnsetType = UNSET
+    credential_status: (
+        Annotated[list[CredentialStatus], Meta(min_length=1, max_length=MAX_ENTRIES)]
+        | CredentialStatus
+        | UnsetType
+    ) = UNSET
     refresh_service: RefreshService | UnsetType = UNSET
     terms_of_use: list[TermsOfUse] | UnsetType = UNSET
 

@@ -149,11 +149,13 @@ class FetchedBody:
         url: The URL it was fetched from (no redirect is ever followed).
         body: The bytes, at most the caller's ``max_bytes``.
         media_type: The ``Content-Type`` without parameters, lower case.
+        max_age: As :attr:`Fetched.max_age`.
     """
 
     url: str
     body: bytes
     media_type: str
+    max_age: float | None = None
 
 
 class Fetcher:
@@ -377,7 +379,9 @@ class HttpFetcher(Fetcher):
         target, host, port = self._check_url(url)
         address = self._pick_address(host, port)
         body, headers = self._get(target, address, max_bytes, accept, media_types)
-        return FetchedBody(url=url, body=body, media_type=_media_type(headers))
+        return FetchedBody(
+            url=url, body=body, media_type=_media_type(headers), max_age=_max_age(headers)
+        )
 
     def _check_url(self, url: str) -> tuple[httpx.URL, str, int]:
         try:

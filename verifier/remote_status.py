@@ -5,7 +5,11 @@
 
 - ``BitstringStatusListEntry`` (Bitstring Status List v1.0, "Validate Algorithm"): the entry must
   be well formed (``statusListIndex`` a canonical base-10 string, F5; ``id`` not the list URL,
-  F17; ``statusSize`` 1); the list credential is fetched (:mod:`verifier.fetch`, F9), must be a
+  F17; ``statusSize`` 1); the list credential is fetched (:mod:`verifier.fetch`, F9), as JSON
+  with Data Integrity proofs or as a compact JWT (``application/vc+jwt``, what openbadgeslib
+  publishes; a ``text/plain`` or untyped body is read as a JWT when it looks like one; issue 12,
+  item 21) verified by the verifier's JWT check (:mod:`verifier._jwt`: the same allowlisted
+  algorithms and header rules, a key of the issuer's DID, claims that match), must be a
   ``BitstringStatusListCredential`` whose ``id`` is its URL, issued by the credential's issuer
   (F4), valid now (F14), and every proof must verify with a key of that issuer, through the same
   proof check and key resolvers as the credential (F3); then the purposes must match (F2), the
@@ -17,10 +21,14 @@
 - any other type: an ``error``, "unsupported status type, cannot confirm" (F11).
 
 Rollback (F13): the checker remembers, per list URL, the newest ``validFrom`` of a list it has
-verified (:data:`MAX_REMEMBERED_LISTS` URLs, least recently seen forgotten first). A verified list
-whose ``validFrom`` is older than that is an ``error`` (STATUS_VERIFICATION_ERROR, "the status
-list was rolled back"): a CDN or a holder replaying a list from before a revocation never yields
-"not revoked". Only verified lists are remembered, so an unsigned list cannot poison the memory.
+verified (:data:`MAX_REMEMBERED_LISTS` URLs, least recently seen forgotten first), and, through
+a :class:`~verifier.seen_bits.SeenStatusBits` (persisted by the app, in memory by default),
+every bit a verified *revocation* list has shown set (issue 12, item 32: revocation is final, so
+a list with the same or no ``validFrom`` that clears one is a replay too). A verified list whose
+``validFrom`` is older than the newest seen, or a revocation list that clears a bit seen set, is
+an ``error`` (STATUS_VERIFICATION_ERROR, "the status list was rolled back"): a CDN or a holder
+replaying a list from before a revocation never yields "not revoked". Only verified lists are
+remembered, so an unsigned list cannot poison the memory.
 
 Fail closed: a list that cannot be fetched, parsed or trusted is an ``error`` (status unknown),
 never ``passed``. Verified lists are cached by exact URL for ``min(Cache-Control max-age, the
@@ -41,8 +49,11 @@ from typing import Any, Final
 
 from common.jsonld import JsonLdProcessor
 from common.timeutil import parse_datetime_stamp, utcnow
+from verifier._bitstring import BitstringError, decode_bitstring
 from verifier._cache import DocumentCache
 from verifier._issuer import check_issuer
+from verifier._jwt import Jwt, check_jwt_parse, check_jwt_proof, looks_like_jwt
+from verifier._parse import JsonInputError, parse_object
 from verifier._proof import check_proof
 from verifier._status_entry import (
     MAX_ENTRIES,
@@ -59,7 +70,14 @@ from verifier._status_entry import (
 )
 from verifier._util import errored, failed, passed, quote
 from verifier._validity import DEFAULT_CLOCK_SKEW
-from verifier.fetch import STATUS_LIST_MAX_BYTES, Fetcher, FetchError
+from verifier.fetch import (
+    STATUS_LIST_MAX_BYTES,
+    FetchedBody,
+    Fetcher,
+    FetchError,
+    FetchMediaTypeError,
+    is_json_media_type,
+)
 from verifier.problems import (
     MALFORMED_VALUE_ERROR,
     REVOKED,
@@ -69,6 +87,12 @@ from verifier.problems import (
 )
 from verifier.report import Check
 from verifier.resolver import KeyResolver
+from verifier.seen_bits import (
+    MAX_REMEMBERED_LISTS,
+    InMemorySeenStatusBits,
+    SeenStatusBits,
+    first_cleared_bit,
+)
 from verifier.status import StatusChecker
 
 __all__ = [
@@ -82,16 +106,16 @@ __all__ = [
 ]
 
 LIST_ACCEPT: Final = (
-    "application/vc+ld+json, application/vc, application/vc+jwt;q=0, application/ld+json;q=0.9, "
-    "application/json;q=0.8"
+    "application/vc+ld+json, application/vc, application/vc+jwt, application/ld+json;q=0.9, "
+    "application/json;q=0.8, application/jwt;q=0.7"
 )
+_JWT_MEDIA_TYPES: Final = frozenset({"application/vc+jwt", "application/jwt"})
+_SNIFFED_MEDIA_TYPES: Final = frozenset({"text/plain", "application/octet-stream", ""})
+"""Media types a static host gives a ``.jwt`` file: read as a JWT if the body looks like one."""
 BITSTRING_ENTRY: Final = "BitstringStatusListEntry"
 REVOCATION_LIST_TYPE: Final = "1EdTechRevocationList"
 
 _MAX_REVOKED: Final = 100_000
-
-MAX_REMEMBERED_LISTS: Final = 4096
-"""How many list URLs the rollback memory (F13) keeps, the least recently seen dropped first."""
 
 
 def _types(entry: Mapping[str, Any]) -> list[Any]:
@@ -124,6 +148,8 @@ class RemoteStatusChecker:
         clock: The current time (aware).
         skew: How far ahead an issuer's clock may run (the list's ``validFrom``); default 60 s.
         cache: Verified list documents by URL (default: 64 lists, at most 300 s each).
+        seen_bits: The memory of revocation bits seen set per list URL (default: in this
+            process's memory; the app passes one kept in its database).
     """
 
     def __init__(
@@ -135,6 +161,7 @@ class RemoteStatusChecker:
         clock: Callable[[], datetime] = utcnow,
         skew: timedelta = DEFAULT_CLOCK_SKEW,
         cache: DocumentCache[dict[str, Any]] | None = None,
+        seen_bits: SeenStatusBits | None = None,
     ) -> None:
         self._fetcher = fetcher
         self._processor = processor
@@ -144,6 +171,7 @@ class RemoteStatusChecker:
         self._cache: DocumentCache[dict[str, Any]] = cache or DocumentCache(maxsize=64)
         self._newest: OrderedDict[str, datetime] = OrderedDict()
         self._newest_lock = threading.Lock()
+        self._seen_bits: SeenStatusBits = seen_bits or InMemorySeenStatusBits()
 
     def check(self, credential: dict[str, Any]) -> Check:
         """The ``status`` check of ``credential`` (see the module docstring)."""
@@ -194,15 +222,24 @@ class RemoteStatusChecker:
         if cached is not None:
             return cached
         try:
-            fetched = self._fetcher.fetch_json(
-                url, max_bytes=STATUS_LIST_MAX_BYTES, accept=LIST_ACCEPT
+            fetched = self._fetcher.fetch_body(
+                url,
+                max_bytes=STATUS_LIST_MAX_BYTES,
+                accept=LIST_ACCEPT,
+                media_types=_list_media_type,
             )
+        except FetchMediaTypeError as exc:
+            raise UntrustedListError(
+                f"the status list {quote(url)} cannot be retrieved: the response is "
+                f"{quote(exc.media_type[:60] or 'untyped')}, not JSON or a JWT",
+                STATUS_RETRIEVAL_ERROR,
+            ) from None
         except FetchError as exc:
             raise UntrustedListError(
                 f"the status list {quote(url)} cannot be retrieved: {exc.message}",
                 STATUS_RETRIEVAL_ERROR,
             ) from None
-        subject = self._verify_list(fetched.data, url, issuer)
+        subject = self._verify_list(fetched, url, issuer)
         lifetime = fetched.max_age
         ttl = subject.get("ttl")
         if type(ttl) is int and ttl >= 0:
@@ -210,11 +247,22 @@ class RemoteStatusChecker:
         self._cache.put(key, subject, lifetime)
         return subject
 
-    def _verify_list(self, document: object, url: str, issuer: str) -> dict[str, Any]:
-        checked = check_list_envelope(document, url, issuer)
+    def _verify_list(self, fetched: FetchedBody, url: str, issuer: str) -> dict[str, Any]:
         now = self._clock()
+        jwt = _list_jwt(fetched)
+        if jwt is None:
+            try:
+                document: object = parse_object(fetched.body)
+            except JsonInputError as exc:
+                raise UntrustedListError(f"the status list is not a JSON object: {exc}") from None
+        else:
+            document = jwt.credential
+        checked = check_list_envelope(document, url, issuer)
         check_list_validity(checked, now, self._skew)
-        proof = check_proof(checked, self._processor, self._resolver, now=now)
+        if jwt is None:
+            proof = check_proof(checked, self._processor, self._resolver, now=now)
+        else:
+            proof = check_jwt_proof(jwt, self._processor, self._resolver, now=now, skew=self._skew)
         if proof.check.status != "passed":
             raise UntrustedListError(f"its proof does not verify: {proof.check.message}")
         owner = check_issuer(checked, proof.methods)
@@ -222,7 +270,26 @@ class RemoteStatusChecker:
             raise UntrustedListError(f"its signing key is not its issuer's: {owner.message}")
         subject = list_subject(checked)
         self._refuse_rollback(url, checked.get("validFrom"))
+        self._refuse_cleared_bits(url, subject)
         return subject
+
+    def _refuse_cleared_bits(self, url: str, subject: Mapping[str, Any]) -> None:
+        """Remember the bits a verified revocation list sets; raise if it clears one seen set
+        before (item 32). Suspension lists may clear bits; an undecodable list is left to the
+        bit check (which reports it)."""
+        if subject.get("statusPurpose") != "revocation":
+            return
+        try:
+            bits = decode_bitstring(subject.get("encodedList"))
+        except BitstringError:
+            return
+        previous = self._seen_bits.remember(url, bits)
+        cleared = first_cleared_bit(previous, bits)
+        if cleared is not None:
+            raise UntrustedListError(
+                f"the status list was rolled back: index {cleared} was revoked in a copy "
+                "already seen and is clear in this one (revocation is final)"
+            )
 
     def _refuse_rollback(self, url: str, valid_from: object) -> None:
         """Remember the newest ``validFrom`` of ``url``; raise if ``valid_from`` is older (F13).
@@ -299,6 +366,31 @@ class RemoteStatusChecker:
         if credential_id in revoked:
             return failed("status", REVOKED, f"revoked (listed in {url})")
         return passed("status", f"not revoked (not listed in {url})")
+
+
+def _list_media_type(media_type: str) -> bool:
+    """The media types a status list may be served with: JSON, a JWT, or untyped text."""
+    return (
+        is_json_media_type(media_type)
+        or media_type in _JWT_MEDIA_TYPES
+        or media_type in _SNIFFED_MEDIA_TYPES
+    )
+
+
+def _list_jwt(fetched: FetchedBody) -> Jwt | None:
+    """The list as a decoded compact JWT, or ``None`` when it is to be read as JSON.
+
+    Raises:
+        UntrustedListError: A JWT that does not decode.
+    """
+    if is_json_media_type(fetched.media_type):
+        return None
+    if fetched.media_type not in _JWT_MEDIA_TYPES and not looks_like_jwt(fetched.body):
+        return None
+    check, jwt = check_jwt_parse(fetched.body)
+    if jwt is None:
+        raise UntrustedListError(f"the status list JWT does not decode: {check.message}")
+    return jwt
 
 
 def _revoked_ids(data: object) -> frozenset[str] | None:

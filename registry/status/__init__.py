@@ -10,7 +10,9 @@ pointing into one of its organisation's lists ``{BASE}/orgs/{slug}/status/revoca
 - ``_allocation``: :func:`allocate_many`, many random indexes at once for a batch;
 - ``_proof``: the checks a signed list credential must pass before its bits are believed;
 - ``_check``: :class:`RegistryStatusChecker`, the verifier's status check for our own lists,
-  read from the database, with its cache of verified lists.
+  read from the database, with its cache of verified lists;
+- ``_seen_bits``: :class:`DbSeenStatusBits`, the verifier's memory of the revocation bits seen
+  set in *foreign* lists (a list that clears one is a rollback), kept in the database.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from registry.status._lists import (
     republish,
     republish_lagging,
 )
+from registry.status._seen_bits import DbSeenStatusBits
 
 __all__ = [
     "LIST_CONTEXT",
@@ -58,6 +61,7 @@ __all__ = [
     "STATUS_LIST_SIZE",
     "BitstringError",
     "BitstringLengthError",
+    "DbSeenStatusBits",
     "RegistryStatusChecker",
     "RepublishReport",
     "StatusListService",

@@ -7,22 +7,14 @@ loopback address is allowed through (development switch); plain http stays off.
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from network_support import TestServer, json_route, serve
+from network_support import TestServer, json_route, make_pki, serve, tls_client_context
 
 from verifier.fetch import FetchError, FetchPolicy, HttpFetcher
-
-NameOID = x509.oid.NameOID
 
 TLS_ONLY = FetchPolicy(allow_http=False, allow_private=True, timeout=2.0)
 
@@ -31,46 +23,10 @@ LOOPBACK = True
 """These tests talk to a loopback test server: the verifier-wide network guard is off."""
 
 
-def _name(common_name: str) -> Any:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-
-
-def _certificate(
-    subject: str, issuer: str, key: Any, signer: Any, *, ca: bool, names: list[Any]
-) -> Any:
-    now = datetime.datetime.now(datetime.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(_name(issuer))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(hours=1))
-        .not_valid_after(now + datetime.timedelta(hours=1))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if names:
-        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
-    return builder.sign(signer, hashes.SHA256())
-
-
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A CA, and a server certificate for ``issuer.test`` (and 127.0.0.1) signed by it."""
-    folder = tmp_path_factory.mktemp("pki")
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _certificate("Test CA", "Test CA", ca_key, ca_key, ca=True, names=[])
-    key = ec.generate_private_key(ec.SECP256R1())
-    names = [x509.DNSName("issuer.test"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-    leaf = _certificate("issuer.test", "Test CA", key, ca_key, ca=False, names=names)
-    pem = serialization.Encoding.PEM
-    files = {"ca": folder / "ca.pem", "cert": folder / "cert.pem", "key": folder / "key.pem"}
-    files["ca"].write_bytes(ca.public_bytes(pem))
-    files["cert"].write_bytes(leaf.public_bytes(pem))
-    files["key"].write_bytes(
-        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return files
+    return make_pki(tmp_path_factory.mktemp("pki"))
 
 
 @pytest.fixture
@@ -85,7 +41,7 @@ def tls_server(pki: dict[str, Path]) -> Iterator[tuple[TestServer, list[str | No
 
 
 def _client(pki: dict[str, Path]) -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=str(pki["ca"]))
+    return tls_client_context(pki)
 
 
 def test_e3_pinned_https_keeps_sni_and_certificate_name(

@@ -115,6 +115,16 @@ class TestItem19JwkWithoutKid:
         report = _verify(jsonld, token)
         assert_fails(report, "proof", status="error")
 
+    def test_i12_19_url_issuer_with_only_a_jwk_fails(self, jsonld: JsonLdProcessor) -> None:
+        """Item 19: an issuer id that is an https URL (openbadgeslib's config without
+        ``did``) gives the jwk nothing to be bound to: failed, never trusted on its own."""
+        key = ec_key()
+        credential = web_credential()
+        credential["issuer"]["id"] = "https://issuer.example/obl/"
+        token = sign_es256({"alg": "ES256", "jwk": public_jwk(key)}, vc_payload(credential), key)
+        check = assert_fails(_verify(jsonld, token), "proof", "PROOF_VERIFICATION_ERROR")
+        assert "not a DID" in check.message
+
     def test_i12_19_resolver_without_listing_is_an_error(self, jsonld: JsonLdProcessor) -> None:
         """Item 19: a resolver that cannot list the issuer's keys: could not be checked."""
 

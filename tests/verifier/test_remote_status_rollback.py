@@ -21,6 +21,7 @@ from verifier._cache import DocumentCache
 from verifier.problems import REVOKED, STATUS_VERIFICATION_ERROR
 from verifier.remote_status import MAX_REMEMBERED_LISTS, RemoteStatusChecker
 from verifier.report import Check
+from verifier.seen_bits import InMemorySeenStatusBits, first_cleared_bit, merge_bits
 
 LOOPBACK = True
 """These tests talk to a loopback test server: the verifier-wide network guard is off."""
@@ -154,3 +155,103 @@ def test_f13_memory_is_per_url(jsonld: JsonLdProcessor, server: TestServer) -> N
 def test_f13_memory_is_bounded() -> None:
     """The memory has a fixed cap (it cannot grow with attacker-chosen URLs)."""
     assert 0 < MAX_REMEMBERED_LISTS <= 100_000
+
+
+# -- Item 32: set bits remembered per list URL, across checkers (processes) -----------------
+
+
+def _list_without_valid_from(url: str, *revoked: int) -> dict[str, Any]:
+    document = _list(url, OLDER, *revoked)
+    del document["validFrom"]
+    return document
+
+
+def _assert_rolled_back(check: Check) -> None:
+    assert check.status == "error", check
+    assert check.problem is not None and check.problem.type == STATUS_VERIFICATION_ERROR
+    assert "rolled back" in check.message and str(INDEX) in check.message
+
+
+def test_i12_32_same_valid_from_clearing_a_seen_bit_is_an_error(
+    jsonld: JsonLdProcessor, server: TestServer
+) -> None:
+    """Item 32: a list with the same validFrom that clears a bit seen set is a rollback (the
+    validFrom comparison alone let it through)."""
+    url = server.url(PATH, "lists.test")
+    status = _Checker(jsonld)
+    _serve(jsonld, server, _list(url, OLDER, INDEX))
+    assert status.check(url).status == "failed"
+    _serve(jsonld, server, _list(url, OLDER))
+    _assert_rolled_back(status.check(url))
+
+
+def test_i12_32_list_without_valid_from_clearing_a_seen_bit_is_an_error(
+    jsonld: JsonLdProcessor, server: TestServer
+) -> None:
+    """Item 32: lists without validFrom (never compared by date) cannot clear a seen bit."""
+    url = server.url(PATH, "lists.test")
+    status = _Checker(jsonld)
+    _serve(jsonld, server, _list_without_valid_from(url, INDEX, 5))
+    assert status.check(url).status == "failed"
+    _serve(jsonld, server, _list_without_valid_from(url, 5))
+    _assert_rolled_back(status.check(url))
+
+
+def test_i12_32_memory_outlives_the_checker(jsonld: JsonLdProcessor, server: TestServer) -> None:
+    """Item 32: the memory is not per process: a second checker (a restarted verifier, another
+    worker) sharing the store refuses the replay the first one never saw."""
+    url = server.url(PATH, "lists.test")
+    store = InMemorySeenStatusBits()
+    first = RemoteStatusChecker(
+        dev_fetcher(), jsonld, CompositeResolver([DidKeyResolver()]), clock=lambda: NOW,
+        seen_bits=store,
+    )  # fmt: skip
+    _serve(jsonld, server, _list(url, NEWER, INDEX))
+    assert first.check(_credential(url)).status == "failed"
+    second = RemoteStatusChecker(
+        dev_fetcher(), jsonld, CompositeResolver([DidKeyResolver()]), clock=lambda: NOW,
+        seen_bits=store,
+    )  # fmt: skip
+    _serve(jsonld, server, _list(url, OLDER))
+    _assert_rolled_back(second.check(_credential(url)))
+
+
+def test_i12_32_suspension_list_may_clear_a_bit(
+    jsonld: JsonLdProcessor, server: TestServer
+) -> None:
+    """Item 32: a suspension may be lifted; a suspension list clearing a bit is read normally."""
+    url = server.url(PATH, "lists.test")
+    status = _Checker(jsonld)
+    for revoked in ((INDEX,), ()):
+        document = _list(url, OLDER, *revoked)
+        document["credentialSubject"]["statusPurpose"] = "suspension"
+        _serve(jsonld, server, document)
+        credential = _credential(url)
+        credential["credentialStatus"]["statusPurpose"] = "suspension"
+        status.now[0] += 3600
+        check = status.checker.check(credential)
+        assert check.status == ("failed" if revoked else "passed"), check
+
+
+def test_i12_32_unverified_list_does_not_add_bits(
+    jsonld: JsonLdProcessor, server: TestServer
+) -> None:
+    """Item 32: only verified lists are remembered: a forged list with the bit set does not
+    make the genuine clear list a rollback."""
+    url = server.url(PATH, "lists.test")
+    status = _Checker(jsonld)
+    forged = sign(jsonld, _list(url, OLDER), T1, T1_VM)
+    forged["credentialSubject"]["encodedList"] = encode_bits(bits_with(INDEX))
+    server.routes[PATH] = json_route(forged)
+    assert status.check(url).status == "error"
+    _serve(jsonld, server, _list(url, OLDER))
+    assert status.check(url).status == "passed"
+
+
+def test_i12_32_bit_comparison_handles_lengths() -> None:
+    """Item 32: lists of different lengths compare as if padded with clear bits."""
+    small, large = bits_with(3, size=16), bits_with(3, 20, size=32)
+    assert first_cleared_bit(None, small) is None
+    assert first_cleared_bit(small, large) is None
+    assert first_cleared_bit(large, small) == 20
+    assert merge_bits(small, bits_with(9, size=32)) == bits_with(3, 9, size=32)

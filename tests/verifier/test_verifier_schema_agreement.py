@@ -133,7 +133,6 @@ CORPUS: list[tuple[str, Mutation, bool]] = [
         False,
     ),
     ("missing name", _delete("name"), False),
-    ("credentialStatus as an array", _set("credentialStatus", [STATUS]), False),
     ("credentialStatus as an object", _set("credentialStatus", STATUS), True),
     (
         "credentialStatus without id",
@@ -285,6 +284,34 @@ class TestDocumentedDivergence:
         _proof_as_object(document)
         assert check_shape(document) is None
         assert list(official_schema.iter_errors(document))
+
+
+class TestStatusArrayItem24:
+    """Item 24: a credentialStatus array is accepted (the second documented divergence: the
+    1.0.14 schema wants one object; VC DM 2.0 allows several, and openbadgeslib gives a
+    credential a revocation and a suspension entry). This row used to be in the corpus as
+    invalid for both."""
+
+    def test_i12_24_credential_status_array_accepted(
+        self, official_schema: Draft201909Validator, signed: dict[str, Any]
+    ) -> None:
+        suspension = {**STATUS, "id": STATUS["id"] + "s", "statusPurpose": "suspension"}
+        document = copy.deepcopy(signed)
+        document["credentialStatus"] = [STATUS, suspension]
+        assert check_shape(document) is None
+        assert list(official_schema.iter_errors(document))
+
+    @pytest.mark.parametrize(
+        "entries",
+        [[], [{"type": "BitstringStatusListEntry"}], [STATUS] * 9, [STATUS, "x"]],
+        ids=["empty", "entry-without-id", "nine-entries", "not-an-object"],
+    )
+    def test_i12_24_bad_credential_status_arrays_refused(
+        self, signed: dict[str, Any], entries: list[Any]
+    ) -> None:
+        document = copy.deepcopy(signed)
+        document["credentialStatus"] = entries
+        assert check_shape(document) is not None
 
 
 class TestErrorPaths:
