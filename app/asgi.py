@@ -13,12 +13,12 @@ import anyio.to_thread
 from litestar import Litestar, MediaType, get
 from litestar.di import NamedDependency, Provide
 from litestar.middleware.rate_limit import RateLimitConfig
-from litestar.openapi import OpenAPIConfig
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
 
 from app import api, http_media, public
 from app.context import LocalServices
+from app.openapi import openapi_config, problems, schema_asset
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import UnknownAchievementError, UnsupportedLanguageError
 from common.errors import InvalidInputError, NotFoundError
@@ -36,7 +36,7 @@ Services = NamedDependency[LocalServices]
 """Handlers receive the process's services by this explicit, named dependency."""
 
 
-@get("/health", tags=["service"])
+@get("/health", tags=["service"], responses=problems(503, limited=False))
 async def health(services: Services) -> Response[Any]:
     """200 when the service and its database answer; 503 (a problem) otherwise."""
 
@@ -60,7 +60,7 @@ async def health(services: Services) -> Response[Any]:
     return Response({"status": "ok", "database": "ok"}, media_type=MediaType.JSON)
 
 
-@get("/", sync_to_thread=False, tags=["service"])
+@get("/", sync_to_thread=False, tags=["service"], responses=problems())
 def index(services: Services) -> dict[str, Any]:
     """What this service is, and where things are."""
     base = services.settings.base_url
@@ -78,7 +78,7 @@ def index(services: Services) -> dict[str, Any]:
     }
 
 
-@get("/achievements", sync_to_thread=False, tags=["catalogue"])
+@get("/achievements", sync_to_thread=False, tags=["catalogue"], responses=problems(400, 422))
 def list_achievements(services: Services, lang: FromQuery[str] = "en") -> list[dict[str, Any]]:
     """Every LEVER achievement (15 competences, 3 roles) as an OB 3.0 Achievement."""
     catalogue = services.catalogue
@@ -91,7 +91,12 @@ def list_achievements(services: Services, lang: FromQuery[str] = "en") -> list[d
         raise InvalidInputError(f"unsupported language {lang!r}") from exc
 
 
-@get("/achievements/{slug:str}", sync_to_thread=False, tags=["catalogue"])
+@get(
+    "/achievements/{slug:str}",
+    sync_to_thread=False,
+    tags=["catalogue"],
+    responses=problems(400, 404, 422),
+)
 def get_achievement(
     services: Services, slug: FromPath[str], lang: FromQuery[str] = "en"
 ) -> Response[Any]:
@@ -114,7 +119,7 @@ def get_achievement(
     return Response(document, media_type=JSON_LD, headers={"Cache-Control": "public, max-age=3600"})
 
 
-@get("/.well-known/did.json", sync_to_thread=False, tags=["keys"])
+@get("/.well-known/did.json", sync_to_thread=False, tags=["keys"], responses=problems(404))
 def did_document(services: Services) -> Response[Any]:
     """The local issuer's did:web DID document (every key, retired ones too)."""
     document = services.did_document()
@@ -162,6 +167,7 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
             # when a later handler joins its path, and the lifecycle routes share paths).
             *api.ROUTES,
             *http_media.ROUTES,
+            schema_asset,
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
@@ -178,10 +184,11 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         on_shutdown=[registry.engine.dispose],
         request_max_body_size=MAX_BODY_BYTES,
         multipart_form_part_limit=10,
-        openapi_config=OpenAPIConfig(
-            title="LEVER UP Badges",
-            version="0.1.0",
-            description="Open Badges 3.0 credentials for LEVER UP competences.",
+        openapi_config=openapi_config(
+            description="Open Badges 3.0 credentials for LEVER UP competences: issue, store, "
+            "revoke, suspend, renew and verify. Authorize with an organisation's API token "
+            "(Bearer). Every error is an RFC 9457 problem with a stable `type` "
+            "(urn:leverup:problem:…)."
         ),
         debug=False,
     )

@@ -34,6 +34,7 @@ from litestar.params import FromPath, FromQuery
 from sqlmodel import Session
 
 from app.http_support import in_thread, matches_etag
+from app.openapi import problems
 from badge_classes import Catalogue
 from badge_classes.artwork import DEFAULT_SIZE, Artwork, ImageSizeError
 from common.baking import bake_png, bake_svg
@@ -168,6 +169,7 @@ async def _achievement_svg(
 @get(
     ["/achievements/{slug:str}/image.png", "/achievements/{slug:str}/{outcome:str}/image.png"],
     tags=["catalogue"],
+    responses=problems(400, 404, 422),
 )
 async def achievement_png(
     request: Request[Any, Any, Any],
@@ -185,6 +187,7 @@ async def achievement_png(
 @get(
     ["/achievements/{slug:str}/image.svg", "/achievements/{slug:str}/{outcome:str}/image.svg"],
     tags=["catalogue"],
+    responses=problems(400, 404, 422),
 )
 async def achievement_svg(
     request: Request[Any, Any, Any],
@@ -256,6 +259,7 @@ def _extension(request: Request[Any, Any, Any]) -> str:
         "/credentials/{credential_ref:str}/badge.svg",
     ],
     tags=["credentials"],
+    responses=problems(400, 404),
 )
 async def badge(
     request: Request[Any, Any, Any],
@@ -271,6 +275,7 @@ async def badge(
 @get(
     ["/credentials/{credential_ref:str}/qr.png", "/credentials/{credential_ref:str}/qr.svg"],
     tags=["credentials"],
+    responses=problems(400, 404),
 )
 async def credential_qr(
     request: Request[Any, Any, Any],

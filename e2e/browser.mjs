@@ -30,6 +30,10 @@
  *   pdf        {page, path?, format="A4"}  prints the page (print media)
  *              -> {pages, bytes}
  *   requests   {page}                  every request URL of the page's context
+ *   wait       {page, selector}        waits until the selector is visible
+ *                                      (pages that render with script) -> null
+ *   tap        {page, selector}        clicks without waiting for a page load
+ *                                      (a script's button) -> null
  *   close      {page}
  *   ping                               -> "pong"
  *
@@ -202,6 +206,16 @@ class Driver {
     return {pages: pages.length, bytes: buffer.length};
   }
 
+  async wait({page: name, selector}) {
+    await this.slot(name).page.waitForSelector(selector, {state: 'visible'});
+    return null;
+  }
+
+  async tap({page: name, selector}) {
+    await this.slot(name).page.click(selector);
+    return null;
+  }
+
   async requests({page: name}) {
     return [...this.slot(name).requests];
   }
@@ -232,7 +246,7 @@ class Driver {
       open: this.open, reload: this.reload, click: this.click,
       fill: this.fill, upload: this.upload, query: this.query,
       axe: this.axe, screenshot: this.screenshot, pdf: this.pdf,
-      requests: this.requests,
+      requests: this.requests, wait: this.wait, tap: this.tap,
       close: this.close, ping: this.ping,
     };
     const op = ops[step?.op];

@@ -18,6 +18,7 @@ from litestar.params import FromPath, QueryParameter
 from app.api._wire import Wire
 from app.api.deps import PrincipalDep, RegistryDep, SessionDep
 from app.api.orgs import org_by_slug
+from app.openapi import BEARER, problems
 from registry.audit.head import signed_head
 from registry.audit.log import MAX_PAGE, AuditLog
 from registry.models import AuditEntryRecord
@@ -70,7 +71,13 @@ def _entry(record: AuditEntryRecord) -> AuditEntry:
     )
 
 
-@get("/api/v1/audit", sync_to_thread=True, tags=["audit"])
+@get(
+    "/api/v1/audit",
+    sync_to_thread=True,
+    tags=["audit"],
+    security=BEARER,
+    responses=problems(400, 401, 403),
+)
 def audit_entries(
     registry: RegistryDep,
     session: SessionDep,
@@ -85,7 +92,13 @@ def audit_entries(
     return AuditPage(entries=[_entry(r) for r in records], next_after=next_after)
 
 
-@get("/api/v1/audit/verify", sync_to_thread=True, tags=["audit"])
+@get(
+    "/api/v1/audit/verify",
+    sync_to_thread=True,
+    tags=["audit"],
+    security=BEARER,
+    responses=problems(401, 403),
+)
 def audit_verify(registry: RegistryDep, session: SessionDep, principal: PrincipalDep) -> ChainCheck:
     """Recompute the organisation's hash chain; name the first broken entry (viewer+)."""
     require(principal, "viewer")
@@ -100,7 +113,12 @@ def audit_verify(registry: RegistryDep, session: SessionDep, principal: Principa
     )
 
 
-@get("/orgs/{slug:str}/audit-head", sync_to_thread=True, tags=["audit"])
+@get(
+    "/orgs/{slug:str}/audit-head",
+    sync_to_thread=True,
+    tags=["audit"],
+    responses=problems(400, 404, 503),
+)
 def audit_head(registry: RegistryDep, session: SessionDep, slug: FromPath[str]) -> Response[Any]:
     """The organisation's latest audit entry (seq and hash), signed by its key (public)."""
     org = org_by_slug(OrganisationService(registry, session), slug)

@@ -54,10 +54,18 @@ from app.http_support import (
     unsupported,
     upload,
 )
+from app.openapi import BEARER, problems, request_body, schema_of
 from registry.credentials import MAX_LIMIT, IssuanceService, idempotency, parse_csv
 from registry.errors import BatchInvalidError
 from registry.orgs import require, role_allows
-from registry.schemas import BatchIssued, BatchItemIssued, BatchRow, SearchBody, SearchFilters
+from registry.schemas import (
+    BatchIssued,
+    BatchItemIssued,
+    BatchRow,
+    CredentialIn,
+    SearchBody,
+    SearchFilters,
+)
 
 __all__ = ["BATCH_MAX_BODY_BYTES", "ISSUE_MAX_BODY_BYTES", "ROUTES"]
 
@@ -69,6 +77,7 @@ BATCH_MAX_BODY_BYTES: Final = 20_000_000
 _JSON: Final = frozenset({"application/json"})
 _CSV: Final = frozenset({"text/csv", "application/csv"})
 _MULTIPART: Final = "multipart/form-data"
+_CREDENTIAL_IN_SCHEMA: Final = schema_of(CredentialIn)
 
 
 @post(
@@ -76,6 +85,13 @@ _MULTIPART: Final = "multipart/form-data"
     status_code=201,
     request_max_body_size=ISSUE_MAX_BODY_BYTES,
     tags=["credentials"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 413, 415, 422, 503),
+    operation_class=request_body(
+        "The credential to issue: an achievement (competence with outcome and complexity, or "
+        "a role), the recipient, optional evidence, validUntil, language and assessor.",
+        {"application/json": CredentialIn},
+    ),
 )
 async def issue_credential(
     request: Request[Any, Any, Any],
@@ -117,6 +133,27 @@ async def issue_credential(
     status_code=201,
     request_max_body_size=BATCH_MAX_BODY_BYTES,
     tags=["credentials"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 413, 415, 422, 503),
+    operation_class=request_body(
+        "A cohort: JSON items (each as POST /api/v1/credentials), a CSV file (header "
+        "required: achievement, outcome, complexity, recipient_email, recipient_name, "
+        "recipient_did, assessor_name, assessor_email, lang, valid_until) or a multipart upload "
+        "of that file (field file).",
+        {
+            "application/json": {
+                "type": "object",
+                "properties": {"items": {"type": "array", "items": _CREDENTIAL_IN_SCHEMA}},
+                "required": ["items"],
+            },
+            "text/csv": {"type": "string"},
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            },
+        },
+    ),
 )
 async def issue_batch(
     request: Request[Any, Any, Any],
@@ -169,7 +206,12 @@ async def issue_batch(
         raise batch_problem(exc) from None
 
 
-@get("/api/v1/credentials/{credential_id:uuid}", tags=["credentials"])
+@get(
+    "/api/v1/credentials/{credential_id:uuid}",
+    tags=["credentials"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404),
+)
 async def get_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -191,7 +233,12 @@ async def get_credential(
     return Response(body, media_type="application/json", headers=NO_STORE)
 
 
-@get("/api/v1/credentials", tags=["credentials"])
+@get(
+    "/api/v1/credentials",
+    tags=["credentials"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 422),
+)
 async def search_credentials(
     registry: RegistryDep,
     session: SessionDep,
@@ -249,7 +296,13 @@ async def search_credentials(
     return Response(body, media_type="application/json", headers=headers)
 
 
-@post("/api/v1/credentials/search", status_code=200, tags=["credentials"])
+@post(
+    "/api/v1/credentials/search",
+    status_code=200,
+    tags=["credentials"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 415, 422),
+)
 async def search_credentials_by_body(
     registry: RegistryDep,
     session: SessionDep,

@@ -18,6 +18,7 @@ from litestar.params import FromPath, RawBody
 
 from app.api._wire import Wire
 from app.api.deps import PrincipalDep, RegistryDep, SessionDep
+from app.openapi import BEARER, problems, request_body
 from common.errors import InvalidInputError
 from registry.credentials import CompromiseReport, KeyCompromiseService
 from registry.errors import SigningKeyNotFoundError
@@ -50,6 +51,12 @@ class CompromiseBody(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     status_code=200,
     request_max_body_size=_MAX_BODY,
     tags=["keys"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404, 413, 422, 503),
+    operation_class=request_body(
+        "Options (optional; an empty body is the default): reissue the revoked credentials.",
+        {"application/json": CompromiseBody},
+    ),
 )
 def compromise_key(
     registry: RegistryDep,
@@ -75,7 +82,14 @@ def compromise_key(
     )
 
 
-@post("/api/v1/keys/rotate", sync_to_thread=True, tags=["keys"], status_code=201)
+@post(
+    "/api/v1/keys/rotate",
+    sync_to_thread=True,
+    tags=["keys"],
+    status_code=201,
+    security=BEARER,
+    responses=problems(401, 403, 503),
+)
 def rotate_key(registry: RegistryDep, session: SessionDep, principal: PrincipalDep) -> KeyInfo:
     """Make a new signing key (admin); older keys stay in the DID document."""
     require(principal, "admin")

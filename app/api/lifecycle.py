@@ -22,6 +22,7 @@ from litestar.params import FromPath, JSONBody
 from sqlmodel import Session
 
 from app.api.deps import PrincipalDep, RegistryDep, SessionDep
+from app.openapi import BEARER, problems
 from registry.context import Registry
 from registry.credentials import IssuanceService, LifecycleService, wire_status
 from registry.models import CredentialRecord, OrganisationRecord
@@ -84,7 +85,14 @@ def _state(
 _LIFECYCLE: Final = "/api/v1/credentials/{credential_id:uuid}"
 
 
-@post(_LIFECYCLE + "/revoke", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+@post(
+    _LIFECYCLE + "/revoke",
+    sync_to_thread=True,
+    status_code=200,
+    tags=["lifecycle"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404, 409, 422, 503),
+)
 def revoke_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -100,7 +108,14 @@ def revoke_credential(
     return _state(registry, session, principal, record)
 
 
-@post(_LIFECYCLE + "/suspend", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+@post(
+    _LIFECYCLE + "/suspend",
+    sync_to_thread=True,
+    status_code=200,
+    tags=["lifecycle"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404, 409, 422, 503),
+)
 def suspend_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -116,7 +131,14 @@ def suspend_credential(
     return _state(registry, session, principal, record)
 
 
-@post(_LIFECYCLE + "/reinstate", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+@post(
+    _LIFECYCLE + "/reinstate",
+    sync_to_thread=True,
+    status_code=200,
+    tags=["lifecycle"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404, 409, 422, 503),
+)
 def reinstate_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -131,7 +153,14 @@ def reinstate_credential(
     return _state(registry, session, principal, record)
 
 
-@post(_LIFECYCLE + "/renew", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+@post(
+    _LIFECYCLE + "/renew",
+    sync_to_thread=True,
+    status_code=200,
+    tags=["lifecycle"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404, 409, 422, 503),
+)
 def renew_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -158,7 +187,14 @@ def _erase(
     return _state(registry, session, principal, record)
 
 
-@post(_LIFECYCLE + "/erase", sync_to_thread=True, status_code=200, tags=["lifecycle"])
+@post(
+    _LIFECYCLE + "/erase",
+    sync_to_thread=True,
+    status_code=200,
+    tags=["lifecycle"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404, 409),
+)
 def erase_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -169,7 +205,14 @@ def erase_credential(
     return _erase(registry, session, principal, credential_id)
 
 
-@delete(_LIFECYCLE, sync_to_thread=True, status_code=200, tags=["lifecycle"])
+@delete(
+    _LIFECYCLE,
+    sync_to_thread=True,
+    status_code=200,
+    tags=["lifecycle"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404, 409),
+)
 def delete_credential(
     registry: RegistryDep,
     session: SessionDep,

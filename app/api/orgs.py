@@ -21,6 +21,7 @@ from msgspec import UNSET, UnsetType
 
 from app.api._wire import Wire
 from app.api.deps import PrincipalDep, RegistryDep, SessionDep
+from app.openapi import BEARER, problems
 from common.errors import InvalidInputError
 from registry.errors import OrganisationNotFoundError
 from registry.models import ApiTokenRecord, OrganisationRecord
@@ -123,7 +124,12 @@ def _token_info(record: ApiTokenRecord) -> TokenInfo:
     )
 
 
-@get("/orgs/{slug:str}/did.json", sync_to_thread=True, tags=["organisations"])
+@get(
+    "/orgs/{slug:str}/did.json",
+    sync_to_thread=True,
+    tags=["organisations"],
+    responses=problems(400, 404),
+)
 def org_did_document(
     registry: RegistryDep, session: SessionDep, slug: FromPath[str]
 ) -> Response[Any]:
@@ -148,14 +154,27 @@ def org_by_slug(service: OrganisationService, slug: str) -> OrganisationRecord:
     return service.get(slug)
 
 
-@get("/api/v1/org", sync_to_thread=True, tags=["organisations"])
+@get(
+    "/api/v1/org",
+    sync_to_thread=True,
+    tags=["organisations"],
+    summary="GetOrg",
+    security=BEARER,
+    responses=problems(401, 403),
+)
 def get_org(principal: PrincipalDep) -> OrgProfile:
     """The caller's organisation (any role)."""
     require(principal, "viewer")
     return _profile(principal.org)
 
 
-@patch("/api/v1/org", sync_to_thread=True, tags=["organisations"])
+@patch(
+    "/api/v1/org",
+    sync_to_thread=True,
+    tags=["organisations"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 422),
+)
 def patch_org(
     registry: RegistryDep, session: SessionDep, principal: PrincipalDep, data: JSONBody[OrgPatch]
 ) -> OrgProfile:
@@ -172,7 +191,14 @@ def patch_org(
     return _profile(org)
 
 
-@get("/api/v1/tokens", sync_to_thread=True, tags=["tokens"])
+@get(
+    "/api/v1/tokens",
+    sync_to_thread=True,
+    tags=["tokens"],
+    summary="ListTokens",
+    security=BEARER,
+    responses=problems(401, 403),
+)
 def list_tokens(
     registry: RegistryDep, session: SessionDep, principal: PrincipalDep
 ) -> list[TokenInfo]:
@@ -181,7 +207,14 @@ def list_tokens(
     return [_token_info(r) for r in TokenService(registry, session).list(principal.org)]
 
 
-@post("/api/v1/tokens", sync_to_thread=True, tags=["tokens"], status_code=201)
+@post(
+    "/api/v1/tokens",
+    sync_to_thread=True,
+    tags=["tokens"],
+    status_code=201,
+    security=BEARER,
+    responses=problems(400, 401, 403, 422),
+)
 def create_token(
     registry: RegistryDep, session: SessionDep, principal: PrincipalDep, data: JSONBody[TokenCreate]
 ) -> Response[CreatedToken]:
@@ -195,7 +228,13 @@ def create_token(
     return Response(created, status_code=201, headers=_NO_STORE)
 
 
-@delete("/api/v1/tokens/{token_id:int}", sync_to_thread=True, tags=["tokens"])
+@delete(
+    "/api/v1/tokens/{token_id:int}",
+    sync_to_thread=True,
+    tags=["tokens"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404),
+)
 def revoke_token(
     registry: RegistryDep, session: SessionDep, principal: PrincipalDep, token_id: FromPath[int]
 ) -> None:

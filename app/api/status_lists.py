@@ -16,6 +16,7 @@ from litestar.params import FromPath
 
 from app.api.deps import RegistryDep, SessionDep
 from app.http_support import matches_etag
+from app.openapi import problems
 from registry.errors import StatusListNotFoundError
 from registry.status import REVOCATION, StatusListService, parse_seq, republish
 
@@ -29,6 +30,7 @@ LIST_MEDIA_TYPE: Final = "application/vc+ld+json"
     "/orgs/{slug:str}/status/revocation/{seq:str}",
     sync_to_thread=True,
     tags=["status"],
+    responses=problems(400, 404, 503),
 )
 def status_list(
     request: Request[Any, Any, Any],

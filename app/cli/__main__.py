@@ -1,4 +1,4 @@
-"""``python -m app.cli``: the ``leverup`` command line without its console script."""
+"""``python -m app.cli``: the ``leverup`` command line (the browser tests run it this way)."""
 
 from app.cli import main
 

@@ -1,7 +1,10 @@
-"""``leverup issue`` and ``leverup sign``: a credential from the local default issuer, or any
-unsigned credential signed with a given seed. Neither goes through the registry: the
-credential is stored nowhere and has no status list entry (``leverup issue-batch`` and the
-API issue through the registry).
+"""``leverup issue`` and ``leverup sign``.
+
+``leverup issue --org SLUG`` issues through the registry, as the API does: the credential is
+stored, its id answers on the service, it has a status list entry (it can be revoked). Without
+``--org`` the local default issuer signs an *offline* credential: stored nowhere, no status, its
+id answers 404 (the command says so). ``leverup sign`` signs any unsigned credential with a given
+seed, offline too.
 """
 
 from __future__ import annotations
@@ -13,16 +16,19 @@ import click
 import msgspec
 
 from app.cli._support import (
+    EXIT_INCOMPLETE,
     Context,
+    cli_actor,
     exit_code_of,
     fail,
     parse_when,
     pass_context,
     read_json,
+    transaction,
     write,
 )
 from common.errors import DomainError
-from common.timeutil import parse_datetime_stamp
+from common.timeutil import format_datetime, parse_datetime_stamp
 
 __all__ = ["issue", "sign"]
 
@@ -50,10 +56,18 @@ __all__ = ["issue", "sign"]
 @click.option(
     "--valid-until", metavar="DATETIME", help="Expiry: 2030-01-01T00:00:00Z or 2030-01-01."
 )
+@click.option(
+    "--org",
+    "org",
+    metavar="SLUG",
+    help="Issue through the registry for this organisation (stored, with a status; "
+    "e.g. the development organisation 'demo'). Without it: an offline credential.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @pass_context
 def issue(
     ctx: Context,
+    org: str | None,
     competence: str | None,
     role: str | None,
     outcome: str | None,
@@ -66,7 +80,8 @@ def issue(
     valid_until: str | None,
     out: Path | None,
 ) -> None:
-    """Issue a signed credential with the local default issuer."""
+    """Issue a signed credential: through the registry with --org, else offline with the local
+    default issuer (stored nowhere, no status)."""
     from issuer import IssueRequest
 
     if (competence is None) == (role is None):
@@ -81,6 +96,9 @@ def issue(
     }
     if valid_until is not None:
         raw["validUntil"] = parse_when(valid_until, end_of_day=True)
+    if org is not None:
+        _issue_in_registry(org, raw, out)
+        return
     try:
         request = msgspec.convert(_drop_none(raw), IssueRequest)
         services = ctx.services
@@ -90,6 +108,40 @@ def issue(
     except DomainError as exc:
         fail(exc.detail, exit_code_of(exc))
     write(issued.signed_bytes, out)
+    click.echo(
+        f"note: an offline credential, signed by the local issuer {services.issuer_did} and "
+        "stored in no registry: its id answers 404 on the service, it has no status (it can "
+        "be neither revoked nor suspended), and it verifies only where that issuer's DID "
+        "document is served. To issue through the registry: --org SLUG (e.g. --org demo).",
+        err=True,
+    )
+
+
+def _issue_in_registry(slug: str, raw: dict[str, Any], out: Path | None) -> None:
+    """Issue ``raw`` through the registry for organisation ``slug``, as ``POST
+    /api/v1/credentials`` does (stored, a status entry, audited); exit 1 or 2 on failure."""
+    from issuer import credential_url
+    from registry.credentials.issuance import IssuanceService
+    from registry.orgs.service import OrganisationService
+    from registry.schemas import CredentialIn
+
+    wire = dict(raw)
+    if "assessor" in wire and wire["assessor"] is not None:
+        wire["assessor"] = {"name": wire["assessor"]}
+    if "validUntil" in wire:
+        wire["validUntil"] = format_datetime(wire["validUntil"])
+    try:
+        request = msgspec.convert(_drop_none(wire), CredentialIn)
+    except msgspec.ValidationError as exc:
+        fail(str(exc))
+    with transaction() as (registry, session):
+        organisation = OrganisationService(registry, session).get(slug)
+        record = IssuanceService(registry, session).issue(organisation, request, actor=cli_actor())
+        url = credential_url(registry.base_url, record.id)
+    if record.signed_bytes is None:  # pragma: no cover - issuance always stores the bytes
+        fail("the registry stored no signed credential", EXIT_INCOMPLETE)
+    write(record.signed_bytes, out)
+    click.echo(f"issued {url} (its public page; {url}.json is the JSON)", err=True)
 
 
 def _drop_none(value: Any) -> Any:

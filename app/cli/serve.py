@@ -118,9 +118,26 @@ def _check_port(host: str, port: int) -> None:
             fail(
                 f"cannot listen on {host}:{port}: {reason} (is another `make run` or "
                 f"`leverup serve` running?). Choose a free port: make run PORT={port + 1}, "
-                f"or leverup serve --port {port + 1}",
+                f"or leverup serve --port {port + 1}{_own_data_dir_hint(port + 1)}",
                 EXIT_INCOMPLETE,
             )
+
+
+def _own_data_dir_hint(port: int) -> str:
+    """When the data directory already belongs to a base URL, another port needs another data
+    directory (or the registry refuses to start): say so."""
+    from registry.bootstrap import registered_base_url
+
+    try:
+        registered = registered_base_url(load_settings())
+    except DomainError:
+        return ""
+    if registered is None:
+        return ""
+    return (
+        f", with its own data directory (LEVERUP_DATA_DIR=var-{port}): this one belongs to "
+        f"{registered}"
+    )
 
 
 def read_dev_token(data_dir: Path) -> str | None:

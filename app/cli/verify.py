@@ -115,7 +115,10 @@ def _verifier(settings: Settings) -> tuple[Any, str]:
         fetcher=make_fetcher(settings),
         base_url=settings.base_url,
         own_hosts=(settings.host,),
-        known_issuers=KnownIssuers(settings.trusted_dids),
+        known_issuers=KnownIssuers(
+            settings.trusted_dids,
+            None if master is None else lambda did: services.did_document(did) is not None,
+        ),
     )
     return verifier, (
         f"this service's registry: {where}: {reason}; credentials of its organisations cannot "

@@ -18,6 +18,7 @@ from litestar.types import ASGIApp
 from sqlmodel import Session
 
 from app.http_support import matches_etag
+from app.openapi import BEARER, problems
 from app.public._render import (
     SiteDep,
     cached_page_response,
@@ -58,7 +59,7 @@ _OFFERED: Final = [*_JSON_TYPES, "text/html"]
 # the public credential
 
 
-@get("/credentials/{credential_ref:str}", tags=["credentials"])
+@get("/credentials/{credential_ref:str}", tags=["credentials"], responses=problems(400, 404, 406))
 async def public_credential(
     request: Request[Any, Any, Any],
     site: SiteDep,
@@ -265,7 +266,13 @@ async def _set_hidden(
     )
 
 
-@post("/api/v1/credentials/{credential_id:uuid}/hide", status_code=200, tags=["credentials"])
+@post(
+    "/api/v1/credentials/{credential_id:uuid}/hide",
+    status_code=200,
+    tags=["credentials"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404),
+)
 async def hide_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -276,7 +283,13 @@ async def hide_credential(
     return await _set_hidden(registry, session, principal, credential_id, True)
 
 
-@post("/api/v1/credentials/{credential_id:uuid}/show", status_code=200, tags=["credentials"])
+@post(
+    "/api/v1/credentials/{credential_id:uuid}/show",
+    status_code=200,
+    tags=["credentials"],
+    security=BEARER,
+    responses=problems(400, 401, 403, 404),
+)
 async def show_credential(
     registry: RegistryDep,
     session: SessionDep,

@@ -19,6 +19,7 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromQuery
 
+from app.openapi import problems, request_body
 from app.public._recipient import (
     MAX_EMAIL_LENGTH,
     RecipientResult,
@@ -285,7 +286,31 @@ async def _multipart_body(
     return read.body, await anyio.to_thread.run_sync(site.report, loaded), recipient
 
 
-@post("/api/v1/verify", tags=["verifier"], status_code=200)
+@post(
+    "/api/v1/verify",
+    tags=["verifier"],
+    status_code=200,
+    responses=problems(400, 413, 415, 422, 502),
+    operation_class=request_body(
+        "The credential: JSON, a compact JWT (text), a baked PNG or SVG badge, or a multipart "
+        "upload with a file part, or a url part naming the credential, and an optional "
+        "recipient part (an e-mail address to check).",
+        {
+            "application/json": {"type": "object", "description": "a credential"},
+            "text/plain": {"type": "string", "description": "a compact JWT"},
+            "image/png": {"type": "string", "format": "binary"},
+            "image/svg+xml": {"type": "string", "format": "binary"},
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "url": {"type": "string", "format": "uri"},
+                    "recipient": {"type": "string", "format": "email"},
+                },
+            },
+        },
+    ),
+)
 async def verify_credential(request: Request[Any, Any, Any], site: SiteDep) -> Response[Any]:
     """Verify any Open Badges credential: JSON, a compact JWT, or a baked PNG/SVG, or the one at
     a URL.

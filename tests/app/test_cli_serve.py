@@ -210,3 +210,17 @@ def test_i12_15_busy_port_fails_before_the_banner(
     assert "LEVER UP Badges" not in result.stdout
     assert served == []
     assert not Path(env["LEVERUP_DATA_DIR"]).exists()
+
+
+def test_i12_15_busy_port_of_a_used_data_dir_says_another_needs_its_own(
+    no_base_url: CliRunner, served: list[dict[str, Any]], busy_port: int, port: int
+) -> None:
+    """The data directory already belongs to port P (a first ``make run``): the busy-port
+    message says that another port needs its own data directory (else item 2 refuses it)."""
+    assert _serve(no_base_url, "--port", str(port)).exit_code == 0
+    result = _serve(no_base_url, "--port", str(busy_port))
+    assert result.exit_code == 2
+    message = " ".join(result.stderr.split())
+    assert f"PORT={busy_port + 1}" in message
+    assert f"LEVERUP_DATA_DIR=var-{busy_port + 1}" in message
+    assert f"belongs to http://127.0.0.1:{port}" in message
