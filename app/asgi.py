@@ -64,6 +64,9 @@ async def health(services: Services) -> Response[Any]:
 SiteDep = NamedDependency[public.PublicSite]
 """The public site (pages), for the routes that answer a browser with a page."""
 
+_NEGOTIATED = {"Vary": "Accept, Accept-Language"}
+"""The same address answers a browser with a page (in its language): caches keep them apart."""
+
 
 def _index_document(services: LocalServices) -> dict[str, Any]:
     base = services.settings.base_url
@@ -92,7 +95,7 @@ def index(
     preferred) the landing page in its language."""
     if public.wants_html(request):
         return public.home_page(request, site, lang)
-    return Response(_index_document(services), media_type=MediaType.JSON)
+    return Response(_index_document(services), media_type=MediaType.JSON, headers=_NEGOTIATED)
 
 
 @get("/achievements", sync_to_thread=False, tags=["catalogue"])
@@ -115,7 +118,7 @@ def list_achievements(
         ]
     except UnsupportedLanguageError as exc:
         raise InvalidInputError(f"unsupported language {lang!r}") from exc
-    return Response(achievements, media_type=MediaType.JSON)
+    return Response(achievements, media_type=MediaType.JSON, headers=_NEGOTIATED)
 
 
 @get("/achievements/{slug:str}", sync_to_thread=False, tags=["catalogue"])
@@ -146,7 +149,11 @@ def get_achievement(
         ],
         **achievement,
     }
-    return Response(document, media_type=JSON_LD, headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        document,
+        media_type=JSON_LD,
+        headers={"Cache-Control": "public, max-age=3600", **_NEGOTIATED},
+    )
 
 
 @get("/.well-known/did.json", sync_to_thread=False, tags=["keys"])

@@ -128,6 +128,7 @@ def test_i12_14_json_clients_keep_the_json(
     headers = {"Accept": accept} if accept else {}
     response = client.get(path, headers=headers)
     assert response.status_code == 200
+    assert response.headers["vary"] == "Accept, Accept-Language"  # a browser gets a page here
     base = services.settings.base_url
     catalogue = services.catalogue
     if path == "/":
