@@ -105,7 +105,7 @@ class Driver {
     };
   }
 
-  async open({page: name, url, javaScript = true, locale}) {
+  async open({page: name, url, javaScript = true, locale, viewport}) {
     const browser = await this.launch();
     if(this.pages.has(name)) {
       await this.close({page: name});
@@ -113,6 +113,7 @@ class Driver {
     const context = await browser.newContext({
       javaScriptEnabled: javaScript,
       ...(locale ? {locale} : {}),
+      ...(viewport ? {viewport} : {}),  // e.g. {width: 390, height: 844}, a phone
     });
     context.setDefaultTimeout(TIMEOUT_MS);
     const requests = [];
@@ -157,6 +158,16 @@ class Driver {
       text: el.textContent.trim().replace(/\s+/g, ' '),
       attributes: Object.fromEntries(names.map(n => [n, el.getAttribute(n)])),
     })), attributes);
+  }
+
+  async box({page: name, selector}) {
+    // Where the first element matching selector lies on the page (CSS px from the top of the
+    // document), or null: how far down a reader must scroll to see it.
+    const box = await this.slot(name).page.$eval(selector, el => {
+      const rect = el.getBoundingClientRect();
+      return {top: rect.top + window.scrollY, height: rect.height};
+    }).catch(() => null);
+    return box;
   }
 
   async axe({page: name, tags = WCAG_TAGS}) {
@@ -232,7 +243,7 @@ class Driver {
       open: this.open, reload: this.reload, click: this.click,
       fill: this.fill, upload: this.upload, query: this.query,
       axe: this.axe, screenshot: this.screenshot, pdf: this.pdf,
-      requests: this.requests,
+      requests: this.requests, box: this.box,
       close: this.close, ping: this.ping,
     };
     const op = ops[step?.op];

@@ -99,3 +99,32 @@ def test_i12_18_not_a_credential_keeps_the_text(
     assert browser.step("query", page=page, selector="#text")[0]["text"] == "hello"
     assert not browser.step("query", page=page, selector="#verdict")
     _no_violation(browser, page)
+
+
+@pytest.mark.parametrize("lang", ["en", "it", "pl"])
+def test_i12_10_holder_and_levels_in_the_first_screen_of_a_phone(
+    browser: Browser, page: str, live_app: LiveApp, lang: str
+) -> None:
+    """Issue 12 item 10: on a 390 x 844 phone screen the holder's name and the levels are
+    visible without scrolling (they were 1,747 px down in English before)."""
+    issued: dict[str, Any] = live_app.issue(
+        achievement="leadership",
+        outcome="expert",
+        complexity="high",
+        recipient={"email": "maria@example.org", "name": "Maria Rossi"},
+        assessor={"name": "Gianni Bianchi"},
+    )
+    browser.step(
+        "open",
+        page=page,
+        url=f"{issued['links']['public']}?lang={lang}",
+        viewport={"width": 390, "height": 844},
+    )
+    names = browser.step("query", page=page, selector="#summary .summary-holder")
+    assert [name["text"] for name in names] == ["Maria Rossi"]
+    holder = browser.step("box", page=page, selector="#summary .summary-holder")
+    assert holder is not None and holder["top"] + holder["height"] <= 844, holder
+    levels = browser.step("query", page=page, selector="#summary .summary-level strong")
+    assert len(levels) == 3  # outcome, complexity, EQF
+    summary = browser.step("box", page=page, selector="#summary")
+    assert summary["top"] + summary["height"] <= 844, summary
