@@ -13,9 +13,10 @@
  *
  * Each answer is {"ok": true, "result": ...} or {"ok": false, "error": "..."}
  * (serve echoes the step's "id"). Steps, by "op":
- *   open       {page, url, javaScript=true, locale?}   a new page in a new
- *              context (a fresh profile each); every request URL it makes is
- *              recorded. -> {status, url, lang}
+ *   open       {page, url, javaScript=true, locale?, viewport?}   a new page in
+ *              a new context (a fresh profile each; viewport {width, height}, e.g.
+ *              a phone's); every request URL it makes is recorded.
+ *              -> {status, url, lang}
  *   reload     {page}                  -> {status, url, lang}
  *   click      {page, selector}        clicks and waits for the page load
  *                                      -> {status, url, lang}
@@ -23,6 +24,8 @@
  *   upload     {page, selector, path}   chooses a file in a file input -> null
  *   query      {page, selector, attributes=[]}
  *              -> [{text, attributes: {name: value|null}}] per match
+ *   box        {page, selector}        the first match's position in the document
+ *              (CSS px) -> {top, height} | null
  *   axe        {page, tags=[...]}      axe-core on the page
  *              -> {violations: [{id, impact, help, helpUrl?, nodes: [...]}],
  *                  passes: N}
