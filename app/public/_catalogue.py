@@ -20,6 +20,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 from app.public._render import page_language, render
 from app.public.i18n import messages
 from app.public.site import PublicSite
+from app.public.views import eqf_of
 from badge_classes import Catalogue
 from badge_classes.artwork import image_url
 from badge_classes.model import AchievementDefinition
@@ -34,8 +35,6 @@ __all__ = [
 
 _NEGOTIATED: Final = ["application/json", "application/ld+json", "text/html"]
 """What the catalogue routes offer; JSON first, so ``*/*`` and no ``Accept`` stay JSON."""
-
-_EQF_TYPE: Final = "ext:EQFLevel"
 
 
 def wants_html(request: Request[Any, Any, Any]) -> bool:
@@ -111,9 +110,7 @@ def _scales(catalogue: Catalogue, lang: str) -> tuple[_ScaleView, ...]:
     for scale in catalogue.scales:
         rows = []
         for level in scale.levels:
-            codes = [a.target_code for a in level.alignments if a.target_type == _EQF_TYPE]
-            eqf = "–".join(code for code in codes if code) or None
-            rows.append(_LevelRow(level.name(lang), level.description(lang), eqf))
+            rows.append(_LevelRow(level.name(lang), level.description(lang), eqf_of(level)))
         views.append(_ScaleView(scale.name(lang), scale.description(lang), tuple(rows)))
     return tuple(views)
 

@@ -35,6 +35,7 @@ __all__ = [
     "VerdictView",
     "claims_of_document",
     "claims_of_record",
+    "eqf_of",
     "holder_name",
     "issuer_confirmed",
     "verdict_of",
@@ -181,7 +182,8 @@ def _level(catalogue: Catalogue, scale: ScaleName, slug: str, lang: str) -> Leve
     return LevelView(level.name(lang), level.description(lang), found.name(lang))
 
 
-def _eqf(level: Level) -> str | None:
+def eqf_of(level: Level) -> str | None:
+    """The indicative EQF level of a catalogue level (its ``ext:EQFLevel`` alignments)."""
     codes = [a.target_code for a in level.alignments if a.target_type == _EQF_TYPE]
     found = [code for code in codes if code]
     return "–".join(found) if found else None
@@ -197,7 +199,7 @@ def _levels(
         levels.append(_level(catalogue, "outcome", outcome, lang))
     if complexity is not None:
         levels.append(_level(catalogue, "complexity", complexity, lang))
-        eqf = _eqf(catalogue.scale("complexity").level(complexity))
+        eqf = eqf_of(catalogue.scale("complexity").level(complexity))
     return tuple(levels), eqf
 
 
