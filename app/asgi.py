@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import anyio.to_thread
-from litestar import Litestar, MediaType, get
+from litestar import Litestar, MediaType, Request, get
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
@@ -60,9 +61,14 @@ async def health(services: Services) -> Response[Any]:
     return Response({"status": "ok", "database": "ok"}, media_type=MediaType.JSON)
 
 
-@get("/", sync_to_thread=False, tags=["service"], responses=problems())
-def index(services: Services) -> dict[str, Any]:
-    """What this service is, and where things are."""
+SiteDep = NamedDependency[public.PublicSite]
+"""The public site (pages), for the routes that answer a browser with a page."""
+
+_NEGOTIATED = {"Vary": "Accept, Accept-Language"}
+"""The same address answers a browser with a page (in its language): caches keep them apart."""
+
+
+def _index_document(services: LocalServices) -> dict[str, Any]:
     base = services.settings.base_url
     return {
         "service": "LEVER UP Badges",
@@ -78,17 +84,41 @@ def index(services: Services) -> dict[str, Any]:
     }
 
 
+@get("/", sync_to_thread=False, tags=["service"], responses=problems())
+def index(
+    request: Request[Any, Any, Any],
+    services: Services,
+    site: SiteDep,
+    lang: FromQuery[str | None] = None,
+) -> Response[Any]:
+    """What this service is, and where things are: JSON, or for a browser (``text/html``
+    preferred) the landing page in its language."""
+    if public.wants_html(request):
+        return public.home_page(request, site, lang)
+    return Response(_index_document(services), media_type=MediaType.JSON, headers=_NEGOTIATED)
+
+
 @get("/achievements", sync_to_thread=False, tags=["catalogue"], responses=problems(400, 422))
-def list_achievements(services: Services, lang: FromQuery[str] = "en") -> list[dict[str, Any]]:
-    """Every LEVER achievement (15 competences, 3 roles) as an OB 3.0 Achievement."""
+def list_achievements(
+    request: Request[Any, Any, Any],
+    services: Services,
+    site: SiteDep,
+    lang: FromQuery[str | None] = None,
+) -> Response[Any]:
+    """Every LEVER achievement (15 competences, 3 roles) as an OB 3.0 Achievement; for a
+    browser, the catalogue page."""
+    if public.wants_html(request):
+        return public.catalogue_page(request, site, lang)
     catalogue = services.catalogue
+    language = "en" if lang is None else lang
     try:
-        return [
-            catalogue.achievement(slug, base_url=services.settings.base_url, lang=lang)
+        achievements = [
+            catalogue.achievement(slug, base_url=services.settings.base_url, lang=language)
             for slug in catalogue.slugs()
         ]
     except UnsupportedLanguageError as exc:
         raise InvalidInputError(f"unsupported language {lang!r}") from exc
+    return Response(achievements, media_type=MediaType.JSON, headers=_NEGOTIATED)
 
 
 @get(
@@ -98,12 +128,20 @@ def list_achievements(services: Services, lang: FromQuery[str] = "en") -> list[d
     responses=problems(400, 404, 422),
 )
 def get_achievement(
-    services: Services, slug: FromPath[str], lang: FromQuery[str] = "en"
+    request: Request[Any, Any, Any],
+    services: Services,
+    site: SiteDep,
+    slug: FromPath[str],
+    lang: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    """One achievement, as a JSON-LD document (its ``id`` is this URL)."""
+    """One achievement, as a JSON-LD document (its ``id`` is this URL); for a browser, its
+    page."""
+    if public.wants_html(request):
+        return public.achievement_page(request, site, slug, lang)
+    language = "en" if lang is None else lang
     try:
         achievement = services.catalogue.achievement(
-            slug, base_url=services.settings.base_url, lang=lang
+            slug, base_url=services.settings.base_url, lang=language
         )
     except UnknownAchievementError as exc:
         raise NotFoundError(f"no achievement {slug!r}") from exc
@@ -116,7 +154,11 @@ def get_achievement(
         ],
         **achievement,
     }
-    return Response(document, media_type=JSON_LD, headers={"Cache-Control": "public, max-age=3600"})
+    return Response(
+        document,
+        media_type=JSON_LD,
+        headers={"Cache-Control": "public, max-age=3600", **_NEGOTIATED},
+    )
 
 
 @get("/.well-known/did.json", sync_to_thread=False, tags=["keys"], responses=problems(404))
@@ -145,6 +187,7 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         services.ensure_issuer_key()
 
     registry = services.registry  # opens the database and applies pending migrations
+    site = public.PublicSite(registry, services.verifier)
     middleware = []
     if settings.rate_limit_per_minute:
         # Per client address (catalogue H14); the health check stays outside the limit.
@@ -172,11 +215,15 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
             **api.registry_dependencies(registry),
-            **public.site_dependencies(public.PublicSite(registry, services.verifier)),
+            **public.site_dependencies(site),
         },
         template_config=public.template_config(),
         plugins=[problem_plugin()],
-        exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
+        # Unknown addresses: a readable page for browsers, the problem for everyone else.
+        exception_handlers={
+            **INTERNAL_ERROR_HANDLERS,  # type: ignore[dict-item]
+            NotFoundException: public.not_found_handler(site),
+        },
         on_startup=[on_startup],
         # Re-signs status lists whose publication is pending, purges expired idempotency keys
         # (LEVERUP_STATUS_REPUBLISH_SECONDS; 0 turns it off).

@@ -13,9 +13,10 @@
  *
  * Each answer is {"ok": true, "result": ...} or {"ok": false, "error": "..."}
  * (serve echoes the step's "id"). Steps, by "op":
- *   open       {page, url, javaScript=true, locale?}   a new page in a new
- *              context (a fresh profile each); every request URL it makes is
- *              recorded. -> {status, url, lang}
+ *   open       {page, url, javaScript=true, locale?, viewport?}   a new page in
+ *              a new context (a fresh profile each; viewport {width, height}, e.g.
+ *              a phone's); every request URL it makes is recorded.
+ *              -> {status, url, lang}
  *   reload     {page}                  -> {status, url, lang}
  *   click      {page, selector}        clicks and waits for the page load
  *                                      -> {status, url, lang}
@@ -23,6 +24,8 @@
  *   upload     {page, selector, path}   chooses a file in a file input -> null
  *   query      {page, selector, attributes=[]}
  *              -> [{text, attributes: {name: value|null}}] per match
+ *   box        {page, selector}        the first match's position in the document
+ *              (CSS px) -> {top, height} | null
  *   axe        {page, tags=[...]}      axe-core on the page
  *              -> {violations: [{id, impact, help, helpUrl?, nodes: [...]}],
  *                  passes: N}
@@ -109,7 +112,7 @@ class Driver {
     };
   }
 
-  async open({page: name, url, javaScript = true, locale}) {
+  async open({page: name, url, javaScript = true, locale, viewport}) {
     const browser = await this.launch();
     if(this.pages.has(name)) {
       await this.close({page: name});
@@ -117,6 +120,7 @@ class Driver {
     const context = await browser.newContext({
       javaScriptEnabled: javaScript,
       ...(locale ? {locale} : {}),
+      ...(viewport ? {viewport} : {}),  // e.g. {width: 390, height: 844}, a phone
     });
     context.setDefaultTimeout(TIMEOUT_MS);
     const requests = [];
@@ -161,6 +165,16 @@ class Driver {
       text: el.textContent.trim().replace(/\s+/g, ' '),
       attributes: Object.fromEntries(names.map(n => [n, el.getAttribute(n)])),
     })), attributes);
+  }
+
+  async box({page: name, selector}) {
+    // Where the first element matching selector lies on the page (CSS px from the top of the
+    // document), or null: how far down a reader must scroll to see it.
+    const box = await this.slot(name).page.$eval(selector, el => {
+      const rect = el.getBoundingClientRect();
+      return {top: rect.top + window.scrollY, height: rect.height};
+    }).catch(() => null);
+    return box;
   }
 
   async axe({page: name, tags = WCAG_TAGS}) {
@@ -246,7 +260,7 @@ class Driver {
       open: this.open, reload: this.reload, click: this.click,
       fill: this.fill, upload: this.upload, query: this.query,
       axe: this.axe, screenshot: this.screenshot, pdf: this.pdf,
-      requests: this.requests, wait: this.wait, tap: this.tap,
+      requests: this.requests, wait: this.wait, tap: this.tap, box: this.box,
       close: this.close, ping: this.ping,
     };
     const op = ops[step?.op];

@@ -14,6 +14,13 @@ from litestar.di import Provide
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from app.public._catalogue import (
+    achievement_page,
+    catalogue_page,
+    home_page,
+    not_found_handler,
+    wants_html,
+)
 from app.public.http import CSP, ROUTES
 from app.public.site import PublicSite
 from app.public.upload import UnreadableBadgeImageError
@@ -24,11 +31,26 @@ __all__ = [
     "TEMPLATES",
     "PublicSite",
     "UnreadableBadgeImageError",
+    "achievement_page",
+    "catalogue_page",
+    "home_page",
+    "not_found_handler",
     "site_dependencies",
     "template_config",
+    "wants_html",
 ]
 
-TEMPLATES = ("base.html", "credential.html", "verify.html", "holder.html", "not_found.html")
+TEMPLATES = (
+    "base.html",
+    "credential.html",
+    "verify.html",
+    "holder.html",
+    "not_found.html",
+    "home.html",
+    "catalogue.html",
+    "achievement.html",
+    "page_not_found.html",
+)
 """Every page template (compiled when the template config is built)."""
 
 

@@ -168,7 +168,10 @@ def _holder_context(site: PublicSite, loaded: Loaded, lang: str, key: str) -> di
         "name": claims.name,
         "hidden": record.hidden,
         "key": key,
-        "linkedin": loaded_linkedin(site, loaded, claims.name),
+        # Nothing to share while revoked or suspended (item 9).
+        "linkedin": loaded_linkedin(site, loaded, claims.name)
+        if record.status == "active"
+        else None,
     }
 
 

@@ -12,11 +12,15 @@ from app.public.i18n import language_names, messages, negotiate
 from app.public.site import Loaded, PublicSite
 from app.public.views import (
     ClaimsView,
+    Verdict,
     claims_of_record,
+    issuer_confirmed,
     verdict_of,
     verdict_view,
 )
+from badge_classes.artwork import image_url
 from sharing.linkedin import linkedin_url
+from verifier import VerificationReport
 
 __all__ = [
     "CSP",
@@ -27,6 +31,7 @@ __all__ = [
     "loaded_claims",
     "loaded_linkedin",
     "not_found_page",
+    "page_image",
     "page_language",
     "render",
     "render_html",
@@ -76,7 +81,15 @@ def render_html(
         host=site.host,
         base_url=site.base_url,
         lang_query=lang_query,
-        **{"error": None, "verdict": None, "claims": None, "recipient_result": None, **context},
+        **{
+            "error": None,
+            "verdict": None,
+            "claims": None,
+            "recipient_result": None,
+            "typed_text": "",
+            "typed_url": "",
+            **context,
+        },
     )
     return html.encode("utf-8")
 
@@ -115,7 +128,22 @@ def not_found_page(request: Request[Any, Any, Any], site: PublicSite, lang: str)
     return render(request, site, "not_found.html", lang, status=404)
 
 
-def loaded_claims(site: PublicSite, loaded: Loaded, lang: str, *, image: str) -> ClaimsView:
+SHARED: Final[frozenset[Verdict]] = frozenset({"valid", "expired"})
+"""The verdicts under which a page offers the holder's LinkedIn link and the baked badges: a
+revoked, suspended or failing credential is not offered for sharing (item 9)."""
+
+
+def page_image(site: PublicSite, loaded: Loaded, lang: str) -> str:
+    """The badge artwork of a credential in the page's language (item 13), as a path on this
+    service; the baked download keeps the signed one, in the credential's language."""
+    record = loaded.record
+    url = image_url(site.base_url, record.achievement, record.outcome, lang=lang)
+    return url.removeprefix(site.base_url)
+
+
+def loaded_claims(
+    site: PublicSite, loaded: Loaded, lang: str, *, image: str, confirmed: bool = True
+) -> ClaimsView:
     """What one of our credentials states, from its registry record, in ``lang``."""
     record = loaded.record
     return claims_of_record(
@@ -133,6 +161,7 @@ def loaded_claims(site: PublicSite, loaded: Loaded, lang: str, *, image: str) ->
         valid_from=record.valid_from,
         valid_until=record.valid_until,
         image=image,
+        confirmed=confirmed,
     )
 
 
@@ -149,20 +178,39 @@ def loaded_linkedin(site: PublicSite, loaded: Loaded, name: str) -> str:
     )
 
 
-def credential_context(site: PublicSite, loaded: Loaded, lang: str) -> dict[str, Any]:
-    """The context of a credential page (verification included; runs in a worker thread)."""
+def credential_context(
+    site: PublicSite, loaded: Loaded, lang: str, report: VerificationReport | None = None
+) -> dict[str, Any]:
+    """The context of a credential page (verification included; runs in a worker thread).
+
+    Args:
+        report: The report of the copy the viewer gave (the verify page: an upload or a paste
+            of this very credential); the stored copy's report when omitted.
+    """
     record = loaded.record
-    report = site.report(loaded)
+    report = report if report is not None else site.report(loaded)
     verdict = verdict_of(report, record.status)
     t = messages(lang)
     url = f"{site.base_url}/credentials/{record.id}"
-    claims = loaded_claims(site, loaded, lang, image=f"/credentials/{record.id}/badge.png")
-    linkedin = loaded_linkedin(site, loaded, claims.name)
+    claims = loaded_claims(
+        site, loaded, lang, image=page_image(site, loaded, lang), confirmed=issuer_confirmed(report)
+    )
+    shared = verdict in SHARED
+    view = verdict_view(
+        report,
+        verdict,
+        t,
+        lang,
+        host=site.host,
+        at=site.now(),
+        status_changed=record.status_changed_at,
+    )
     return {
         "uuid": record.id,
         "url": url,
         "claims": claims,
-        "verdict": verdict_view(report, verdict, t, lang, host=site.host, at=site.now()),
-        "linkedin": linkedin,
+        "verdict": view,
+        "shared": shared,
+        "linkedin": loaded_linkedin(site, loaded, claims.name) if shared else None,
         "og_description": f"{claims.kind}: {claims.name} · {t.issuer}: {loaded.org_name}",
     }

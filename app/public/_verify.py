@@ -43,7 +43,7 @@ from app.public.upload import (
 from app.public.views import (
     ClaimsView,
     VerdictView,
-    claims_of_summary,
+    claims_of_document,
     verdict_of,
     verdict_view,
 )
@@ -54,12 +54,20 @@ from verifier.fetch import Fetcher
 
 __all__ = ["url_fetcher", "verify_credential", "verify_page", "verify_submit"]
 
+
+class NotACredentialError(InvalidInputError):
+    """What was given is not a credential the verifier can read (item 18): not JSON or a JWT,
+    or a JSON value with neither ``@context`` nor ``type``. The page says so in the viewer's
+    language (never "not valid") and keeps what was typed."""
+
+
 _PAGE_ERRORS: dict[type[DomainError], str] = {
     UrlNotAllowedError: "verify_error_url",
     UnsupportedCredentialTypeError: "verify_error_url_type",
     CredentialUnreachableError: "verify_error_unreachable",
     UrlFetchLimitError: "recipient_limited",
     UnreadableBadgeImageError: "verify_error_image",
+    NotACredentialError: "verify_error_not_credential",
 }
 """The page's localised message for each refusal (the status is the error's)."""
 
@@ -121,11 +129,60 @@ def _read_url(site: PublicSite, url: str, client: str) -> _ByUrl:
 # the human verifier
 
 
-def _report_context(site: PublicSite, report: VerificationReport, lang: str) -> dict[str, Any]:
+def _unreadable(report: VerificationReport) -> bool:
+    """Whether ``report`` is of something that is not a credential at all (item 18)."""
+    failed = {check.id for check in report.checks if check.status == "failed"}
+    return "parse" in failed or {"context", "type"} <= failed
+
+
+def _stored_copy(site: PublicSite, body: bytes) -> Loaded | None:
+    """Our registry's record of the credential in ``body`` when ``body`` is a JSON copy of it
+    (the same document as the stored signed bytes, whatever the whitespace); else None.
+
+    An uploaded baked badge, a pasted credential or one read by URL then shows the same summary
+    (holder, levels, EQF, assessor: item 7). Only a JSON body qualifies (a JWT's payload is
+    signed differently); a hidden or erased credential falls back to what the copy states.
+    """
+    try:
+        document = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        return None
+    if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+        return None
+    prefix = f"{site.base_url}/credentials/"
+    if not document["id"].startswith(prefix):
+        return None
+    try:
+        loaded = site.load(document["id"][len(prefix) :])
+    except (CredentialNotFoundError, DomainError, ValueError):
+        return None
+    return loaded if msgspec.json.decode(loaded.signed) == document else None
+
+
+def _report_context(site: PublicSite, body: bytes, lang: str) -> dict[str, Any]:
+    """The verify page's context for the credential in ``body`` (a worker thread).
+
+    Raises:
+        NotACredentialError: ``body`` is not a credential the verifier can read.
+    """
+    report = site.verifier.verify(body)
+    if _unreadable(report):
+        raise NotACredentialError("this is not a credential the verifier can read")
+    stored = _stored_copy(site, body)
+    if stored is not None:
+        return credential_context(site, stored, lang, report)
     t = messages(lang)
     summary = report.credential
     known = site.organisation_name(summary.issuer_id if summary is not None else None)
-    claims: ClaimsView | None = claims_of_summary(report, t, lang, known_issuer_name=known)
+    claims: ClaimsView | None = claims_of_document(
+        report,
+        credential_document(body),
+        site.registry.catalogue,
+        t,
+        lang,
+        base_url=site.base_url,
+        known_issuer_name=known,
+    )
     verdict: VerdictView = verdict_view(
         report, verdict_of(report), t, lang, host=site.host, at=site.now()
     )
@@ -141,6 +198,10 @@ class _Form:
     url: str
     email: str | None
     email_given: bool
+    text: str = ""
+    """What was typed in the text field, given back on the page after a refusal (item 18)."""
+    file: bool = False
+    """Whether ``data`` is an uploaded file (else typed text)."""
 
 
 async def _form_input(request: Request[Any, Any, Any]) -> _Form:
@@ -154,14 +215,16 @@ async def _form_input(request: Request[Any, Any, Any]) -> _Form:
         data = await part.read()
         content = data if isinstance(data, bytes) else data.encode("utf-8")
         if content.strip():
-            return _Form(content, part.content_type, "", email, email_given)
+            return _Form(content, part.content_type, "", email, email_given, file=True)
     text = form.get("text")
     url = form.get("url")
     pasted = text.strip() if isinstance(text, str) else ""
     address = url.strip() if isinstance(url, str) else ""
+    typed = text if isinstance(text, str) else ""
     if pasted.startswith(("http://", "https://")) and not address:
-        return _Form(None, None, pasted, email, email_given)
-    return _Form((pasted.encode("utf-8") if pasted else None), None, address, email, email_given)
+        return _Form(None, None, pasted, email, email_given, typed)
+    encoded = pasted.encode("utf-8") if pasted else None
+    return _Form(encoded, None, address, email, email_given, typed)
 
 
 def _recipient_box(
@@ -202,8 +265,17 @@ async def verify_submit(
     form = await _form_input(request)
 
     def failed(message: str, status: int = 422) -> Response[bytes]:
+        # What was typed stays in the form (item 18); the e-mail address never comes back.
         return render(
-            request, site, "verify.html", language, status=status, verdict=None, error=message
+            request,
+            site,
+            "verify.html",
+            language,
+            status=status,
+            verdict=None,
+            error=message,
+            typed_text=form.text,
+            typed_url=form.url if form.url != form.text.strip() else "",
         )
 
     if form.data is None and not form.url:
@@ -215,9 +287,14 @@ async def verify_submit(
             if read.loaded is not None:
                 return credential_context(site, read.loaded, language), read.body
             body = read.body
-        else:
+        elif form.file:
             body = credential_bytes(form.data, form.media)
-        return _report_context(site, site.verifier.verify(body), language), body
+        else:
+            try:
+                body = credential_bytes(form.data, None)
+            except UnreadableBadgeImageError as exc:  # typed text that merely starts with "<"
+                raise NotACredentialError(exc.detail) from None
+        return _report_context(site, body, language), body
 
     try:
         context, body = await anyio.to_thread.run_sync(work)

@@ -43,6 +43,7 @@ _COLUMNS: Final = (
     "recipient_name",
     "assessor_name",
     "status",
+    "status_changed_at",
     "issued_at",
     "valid_from",
     "valid_until",
@@ -94,6 +95,7 @@ class PublicRecord:
     recipient_name: str | None
     assessor_name: str | None
     status: str
+    status_changed_at: datetime | None
     issued_at: datetime
     valid_from: datetime
     valid_until: datetime | None

@@ -47,6 +47,7 @@ __all__ = [
     "client",
     "clock",
     "engine",
+    "foreign_signed",
     "holder_link_key",
     "issue",
     "org",
@@ -264,3 +265,33 @@ def stored(registry: Registry, uuid: str) -> CredentialRecord:
         assert record is not None
         session.expunge(record)
         return record
+
+
+FOREIGN_SEED = bytes(range(32))
+"""The seed of a "foreign" did:key issuer (not one of this registry's organisations)."""
+
+
+def foreign_signed(
+    registry: Registry, org: OrganisationRecord, *, issuer_name: str, **changes: Any
+) -> bytes:
+    """One of our credentials re-signed by a did:key issuer that calls itself ``issuer_name``:
+    a well-formed, validly signed credential of an issuer this service does not know (no
+    status entry). ``changes`` replace top-level members before signing."""
+    from issuer import Signer, sign_credential
+    from keys.did import did_key, did_key_verification_method
+    from keys.ed25519 import Ed25519KeyPair
+
+    signed = stored(registry, issue(registry, org).id).signed_bytes
+    assert signed is not None
+    document = msgspec.json.decode(signed)
+    for member in ("proof", "credentialStatus"):
+        document.pop(member)
+    key_pair = Ed25519KeyPair.from_seed(FOREIGN_SEED)
+    document["issuer"] = {
+        "id": did_key(key_pair.public_key),
+        "type": ["Profile"],
+        "name": issuer_name,
+    }
+    document.update(changes)
+    signer = Signer(key_pair, did_key_verification_method(key_pair.public_key))
+    return sign_credential(registry.processor, document, signer).signed_bytes

@@ -106,7 +106,10 @@ class TestBrowser:
         assert "Centro Volontari Uno" in html
         assert "Maria Rossi" in html and "Ada Volunteer" in html
         assert f'href="/credentials/{record.id}.json"' in html
-        assert f'src="/credentials/{record.id}/badge.png"' in html
+        # The badge shown is the artwork in the page's language (issue 12 item 13); the baked
+        # badge (the signed credential's language) stays a download.
+        assert 'src="/achievements/teamwork/accomplished/image.png"' in html
+        assert f'href="/credentials/{record.id}/badge.png"' in html
         assert f'href="/credentials/{record.id}/qr.svg"' in html
 
     def test_unknown_is_a_page_for_browsers(self, client: TestClient[Any]) -> None:
@@ -138,6 +141,8 @@ class TestBrowser:
         html = page(client, record.id).text
         url = f"{BASE_URL}/credentials/{record.id}"
         assert f'<meta property="og:url" content="{url}">' in html
-        assert f'<meta property="og:image" content="{url}/badge.png">' in html
+        # The page's badge, in the page's language (issue 12 item 13), not the baked download.
+        image = f"{BASE_URL}/achievements/teamwork/accomplished/image.png"
+        assert f'<meta property="og:image" content="{image}">' in html
         assert '<meta property="og:title" content="Teamwork">' in html
         assert re.search(r'<meta property="og:description" content="[^"]*Teamwork', html)

@@ -199,7 +199,8 @@ class LiveApp:
 
     def _cli(self, *args: str) -> str:
         result = subprocess.run(
-            [sys.executable, "-m", "app.cli", *args],
+            # The console script's entry point (app.cli has no __main__ since the issue-8 layout).
+            [sys.executable, "-c", "from app.cli import main; main()", *args],
             cwd=REPO_ROOT,
             env=self.env,
             capture_output=True,
