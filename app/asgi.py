@@ -84,7 +84,7 @@ def _index_document(services: LocalServices) -> dict[str, Any]:
     }
 
 
-@get("/", sync_to_thread=False, tags=["service"], responses=problems())
+@get("/", sync_to_thread=False, tags=["service"], responses=problems(400))
 def index(
     request: Request[Any, Any, Any],
     services: Services,
