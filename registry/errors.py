@@ -6,6 +6,7 @@
     ├── AuthenticationError (401)         no, unknown or revoked token
     │   └── InvalidTokenError             the same, with a WWW-Authenticate challenge
     ├── PermissionDeniedError (403)       the token's role may not do this
+    │   └── RoleBadgeNotAllowedError      a Tutor/Assessor/Trainer badge, by a non-admin
     ├── BatchTooLargeError (413)          more items than LEVERUP_MAX_BATCH_ITEMS
     ├── QuotaExceededError (429)          the organisation's daily issuance quota is used up
     ├── StatusListUnavailableError (503)  a list that was never signed cannot be signed now
@@ -45,6 +46,7 @@ __all__ = [
     "OrganisationNotFoundError",
     "PermissionDeniedError",
     "QuotaExceededError",
+    "RoleBadgeNotAllowedError",
     "SigningKeyNotFoundError",
     "StatusListNotFoundError",
     "StatusListUnavailableError",
@@ -66,6 +68,14 @@ class PermissionDeniedError(DomainError):
     slug = "insufficient-role"
     title = "The token's role does not allow this"
     status = 403
+
+
+class RoleBadgeNotAllowedError(PermissionDeniedError):
+    """Practitioner-role badges (Tutor, Assessor, Trainer) are issued by admins only: an
+    Assessor badge is what qualifies an assessor, so an assessor must not award one."""
+
+    slug = "role-badge-requires-admin"
+    title = "Practitioner-role badges are issued by admins only"
 
 
 class OrganisationNotFoundError(NotFoundError):

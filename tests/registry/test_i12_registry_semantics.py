@@ -18,12 +18,16 @@ from issuance_support import (
     PROBLEM,
     Tokens,
     competence_body,
+    counts,
     make_credentials_app,
+    new_org,
     registry_verifier,
+    role_body,
     stored,
 )
 from litestar.testing import TestClient
-from registry_support import bearer, scope
+from registry_support import FrozenClock, bearer, make_registry, scope
+from sqlalchemy.engine import Engine
 
 from app.cli.batch import issue_batch
 from keys.store import MasterSecret
@@ -31,6 +35,12 @@ from registry.context import Registry
 from registry.status import StatusListService, decode_bitstring, get_bit
 
 API = "/api/v1/credentials"
+
+
+@pytest.fixture
+def registry(engine: Engine, clock: FrozenClock) -> Registry:
+    """A registry on a clock the tests move by hand."""
+    return make_registry(engine, clock=clock)
 
 
 def _issue(client: TestClient[Any], token: str, body: dict[str, Any] | None = None) -> Any:
@@ -205,3 +215,48 @@ def test_i12_22_renewal_to_an_earlier_valid_until_stops_the_older_copy(
     assert not stale.verified and status is not None and status.status == "failed"
     assert "replaced by a newer one" in status.message
     assert verifier.verify(new).verified
+
+
+# -- item 29: role badges by admins only; a fresh self-issued badge needs an admin --------------
+
+
+@pytest.mark.parametrize("role", ["tutor", "assessor", "trainer"])
+def test_i12_29_an_assessor_token_cannot_issue_a_role_badge(
+    client: TestClient[Any], registry: Registry, tokens: Tokens, role: str
+) -> None:
+    """403 role-badge-requires-admin, nothing stored; the admin may."""
+    response = client.post(API, json=role_body(role), headers=bearer(tokens.assessor))
+    assert response.status_code == 403, response.text
+    assert response.json()["type"] == PROBLEM + "role-badge-requires-admin"
+    assert counts(registry).credentials == 0
+    _issue(client, tokens.admin, role_body(role))
+
+
+def test_i12_29_a_batch_with_a_role_row_is_refused_to_an_assessor(
+    client: TestClient[Any], registry: Registry, tokens: Tokens
+) -> None:
+    """One role row makes the whole batch 403 for an assessor; nothing is issued."""
+    items = [competence_body(), role_body("assessor", "me@example.org")]
+    response = client.post(f"{API}/batch", json={"items": items}, headers=bearer(tokens.assessor))
+    assert response.status_code == 403, response.text
+    assert response.json()["type"] == PROBLEM + "role-badge-requires-admin"
+    assert counts(registry).credentials == 0
+
+
+def test_i12_29_a_fresh_self_issued_assessor_badge_needs_an_admin(
+    client: TestClient[Any], registry: Registry, clock: FrozenClock
+) -> None:
+    """With requireAssessorBadge: an Assessor badge the organisation issued moments ago does
+    not qualify an assessor token's certification (422), an admin's it does; after the
+    cooling-off hour it qualifies for everyone."""
+    strict = new_org(registry, "strict-centre", require_assessor_badge=True)
+    tokens = Tokens.of(registry, strict)
+    _issue(client, tokens.admin, role_body("assessor", "maria@example.org"))
+    body = competence_body(assessor={"name": "Maria Rossi", "email": "maria@example.org"})
+    refused = client.post(API, json=body, headers=bearer(tokens.assessor))
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["type"] == PROBLEM + "assessor-not-qualified"
+    assert "an hour" in refused.json()["detail"]
+    _issue(client, tokens.admin, body)
+    clock.advance(3601)
+    _issue(client, tokens.assessor, body)
