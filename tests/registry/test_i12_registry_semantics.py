@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 from issuance_support import (
     PROBLEM,
@@ -28,10 +30,15 @@ from issuance_support import (
 from litestar.testing import TestClient
 from registry_support import FrozenClock, bearer, make_registry, scope
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from app.cli.batch import issue_batch
 from keys.store import MasterSecret
+from registry.audit.log import AuditLog
 from registry.context import Registry
+from registry.errors import OrganisationNameTakenError
+from registry.models import IdempotencyRecord
+from registry.orgs.service import OrganisationService
 from registry.status import StatusListService, decode_bitstring, get_bit
 
 API = "/api/v1/credentials"
@@ -260,3 +267,141 @@ def test_i12_29_a_fresh_self_issued_assessor_badge_needs_an_admin(
     _issue(client, tokens.admin, body)
     clock.advance(3601)
     _issue(client, tokens.assessor, body)
+
+
+# -- item 28: erasure reaches idempotency answers and the assessor's name ---------------------
+
+
+def _keyed(client: TestClient[Any], path: str, token: str, body: Any, key: str) -> Any:
+    return client.post(path, json=body, headers={**bearer(token), "Idempotency-Key": key})
+
+
+def test_i12_28_erase_purges_the_stored_idempotent_answer(
+    client: TestClient[Any], registry: Registry, tokens: Tokens
+) -> None:
+    """After erase, replaying the Idempotency-Key and body answers 410 credential-erased: no
+    credential, no name, no holder link, and nothing issued again; the assessor's name is gone
+    from the record and no stored answer holds the recipient's name."""
+    body = competence_body()
+    first = _keyed(client, API, tokens.assessor, body, "enrol-42")
+    assert first.status_code == 201
+    uuid = _uuid(first.json())
+    assert stored(registry, uuid).assessor_name == "Maria Rossi"
+    client.post(f"{API}/{uuid}/erase", headers=bearer(tokens.admin))
+    replay = _keyed(client, API, tokens.assessor, body, "enrol-42")
+    assert replay.status_code == 410, replay.text
+    assert replay.json()["type"] == PROBLEM + "credential-erased"
+    assert "Ada Volunteer" not in replay.text and "holder" not in replay.text
+    assert counts(registry).credentials == 1
+    record = stored(registry, uuid)
+    assert (record.assessor_name, record.recipient_name, record.signed_bytes) == (None, None, None)
+    with scope(registry) as session:
+        answers = session.exec(select(IdempotencyRecord.response)).all()
+    assert all(b"Ada Volunteer" not in answer and uuid.encode() not in answer for answer in answers)
+
+
+def test_i12_28_erase_redacts_its_item_of_a_batch_answer(
+    client: TestClient[Any], tokens: Tokens
+) -> None:
+    """A batch replayed after one of its credentials was erased: the others as they were, the
+    erased one without its holder link and marked erased."""
+    batch = {"items": [competence_body(), competence_body(recipient={"email": "b@example.org"})]}
+    first = _keyed(client, f"{API}/batch", tokens.assessor, batch, "cohort-7")
+    assert first.status_code == 201
+    erased, kept = first.json()["items"]
+    client.post(f"{API}/{erased['id'].rsplit('/', 1)[1]}/erase", headers=bearer(tokens.admin))
+    replay = _keyed(client, f"{API}/batch", tokens.assessor, batch, "cohort-7")
+    assert replay.status_code == 201, replay.text
+    again_erased, again_kept = replay.json()["items"]
+    assert again_kept == kept
+    assert again_erased["erased"] is True and again_erased["links"]["holder"] is None
+    assert erased["links"]["holder"] not in replay.text
+
+
+# -- item 30: free-text reasons are erased too; the chain commits to their hash ---------------
+
+
+def test_i12_30_erase_clears_reasons_and_the_chain_still_verifies(
+    client: TestClient[Any], registry: Registry, org: Any, tokens: Tokens
+) -> None:
+    """A suspension reason naming an address: after erase it is gone from the credential and
+    from the audit log (text), while the chain, which committed to the reason's SHA-256,
+    still verifies."""
+    uuid = _uuid(_issue(client, tokens.assessor))
+    reason = "complaint from ada@example.org"
+    client.post(f"{API}/{uuid}/suspend", json={"reason": reason}, headers=bearer(tokens.admin))
+    client.post(f"{API}/{uuid}/revoke", json={"reason": reason}, headers=bearer(tokens.admin))
+    with scope(registry) as session:
+        entries = AuditLog(registry, session).entries(org.id, limit=100)
+    assert [e.reason for e in entries if e.credential_id == uuid].count(reason) == 2
+    client.post(f"{API}/{uuid}/erase", headers=bearer(tokens.admin))
+    assert stored(registry, uuid).status_reason is None
+    with scope(registry) as session:
+        log = AuditLog(registry, session)
+        entries = log.entries(org.id, limit=100)
+        assert log.verify_chain(org.id) is None
+    assert all(e.reason is None for e in entries if e.credential_id == uuid)
+    assert "ada@example.org" not in str([(e.reason, e.details) for e in entries])
+    digest = hashlib.sha256(reason.encode()).hexdigest()
+    assert [e.reason_hash for e in entries if e.action == "credential.revoke"] == [digest]
+    page = client.get("/api/v1/audit", headers=bearer(tokens.viewer)).json()
+    assert "ada@example.org" not in json.dumps(page)
+
+
+def test_i12_30_a_changed_reason_text_breaks_the_chain(
+    client: TestClient[Any], registry: Registry, org: Any, tokens: Tokens
+) -> None:
+    """The text may be cleared, never rewritten: a stored reason must match its hash."""
+    uuid = _uuid(_issue(client, tokens.assessor))
+    client.post(f"{API}/{uuid}/revoke", json={"reason": "fraud"}, headers=bearer(tokens.admin))
+    with registry.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE audit_log SET reason = 'a mistake' WHERE reason = 'fraud'")
+        )
+    with scope(registry) as session:
+        broken = AuditLog(registry, session).verify_chain(org.id)
+    assert broken is not None
+
+
+# -- item 27: an organisation cannot take another's name --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "Centre centre-one",  # the same
+        "CENTRE CENTRE-ONE",  # another case
+        "Centre  centre-one ",  # other white space
+        "\u0421entre centre-\u043ene",  # Cyrillic Es and o
+        "Centre centre-0ne",  # a zero for an O
+        "\uff23entre centre-one",  # a full-width C
+    ],
+)
+def test_i12_27_a_rename_to_another_organisations_name_is_refused(
+    client: TestClient[Any], registry: Registry, org: Any, tokens: Tokens, look_alike: str
+) -> None:
+    """PATCH /api/v1/org to a name that reads as another organisation's: 409
+    organisation-name-taken, the name unchanged."""
+    other = new_org(registry, "centre-two")
+    admin = Tokens.of(registry, other).admin
+    response = client.patch("/api/v1/org", json={"name": look_alike}, headers=bearer(admin))
+    assert response.status_code == 409, response.text
+    assert response.json()["type"] == PROBLEM + "organisation-name-taken"
+    with scope(registry) as session:
+        assert OrganisationService(registry, session).get("centre-two").name == "Centre centre-two"
+
+
+def test_i12_27_create_refuses_a_look_alike_name_and_keeps_its_own(
+    registry: Registry, org: Any
+) -> None:
+    """A new organisation may not take an existing name either; renaming to one's own name (in
+    another case) is allowed."""
+    with pytest.raises(OrganisationNameTakenError), scope(registry) as session:
+        OrganisationService(registry, session).create(
+            slug="impostor", name="CENTRE CENTRE-ONE", actor="cli:test"
+        )
+    with scope(registry) as session:
+        service = OrganisationService(registry, session)
+        mine = service.get("centre-one")
+        service.update(mine, name="CENTRE Centre-One", actor="cli:test")
+        assert service.get("centre-one").name == "CENTRE Centre-One"
