@@ -24,6 +24,7 @@ from badge_classes import Catalogue, UnknownAchievementError
 from badge_classes.model import AchievementDefinition, Level
 from common.timeutil import parse_datetime_stamp
 from verifier import VerificationReport
+from verifier.known_issuers import issuer_host
 from verifier.problems import REVOKED
 
 __all__ = [
@@ -90,6 +91,8 @@ class ClaimsView:
     issuer_id: str | None = None
     issuer_host: str | None = None
     issuer_known: bool = False
+    issuer_current_name: str | None = None
+    """The registry's name of the issuer today, when it is not the name the credential signed."""
     assessor: str | None = None
     issued: str | None = None
     valid_from: str | None = None
@@ -174,13 +177,19 @@ def claims_of_record(
     recipient: str | None,
     issuer_name: str,
     issuer_id: str,
+    signed_issuer_name: str | None = None,
     assessor: str | None,
     issued: datetime,
     valid_from: datetime,
     valid_until: datetime | None,
     image: str,
 ) -> ClaimsView:
-    """The claims of one of our credentials, named from the catalogue in ``lang``."""
+    """The claims of one of our credentials, named from the catalogue in ``lang``.
+
+    The issuer is shown by the name the credential signed (``signed_issuer_name``), with its
+    host and DID, and the registry's name today (``issuer_name``) only beside it when the two
+    differ: a later rename never re-labels what was issued.
+    """
     try:
         definition: AchievementDefinition | None = catalogue.get(achievement)
     except UnknownAchievementError:
@@ -204,15 +213,24 @@ def claims_of_record(
         complexity=complexity_view,
         eqf=eqf,
         recipient=recipient,
-        issuer_name=issuer_name,
+        issuer_name=_clip(signed_issuer_name) or issuer_name,
         issuer_id=issuer_id,
+        issuer_host=issuer_host(issuer_id),
         issuer_known=True,
+        issuer_current_name=_renamed(signed_issuer_name, issuer_name),
         assessor=assessor,
         issued=format_day(issued, lang),
         valid_from=format_day(valid_from, lang),
         valid_until=format_day(valid_until, lang) if valid_until is not None else t.no_expiry,
         image=image,
     )
+
+
+def _renamed(signed: str | None, current: str | None) -> str | None:
+    """``current`` when it is not the signed name (white space aside), else None."""
+    if current is None or signed is None or " ".join(signed.split()) == " ".join(current.split()):
+        return None
+    return _clip(current)
 
 
 def _clip(value: str | None) -> str | None:
@@ -254,10 +272,11 @@ def claims_of_summary(
     return ClaimsView(
         name=_clip(summary.achievement_name or summary.name) or "—",
         kind=t.achievement,
-        issuer_name=known_issuer_name or _clip(summary.issuer_name),
+        issuer_name=_clip(summary.issuer_name) or known_issuer_name,
         issuer_id=_clip(summary.issuer_id),
         issuer_host=_clip(summary.issuer_host),
         issuer_known=known,
+        issuer_current_name=_renamed(summary.issuer_name, known_issuer_name),
         issued=_day(summary.awarded_date, lang),
         valid_from=_day(summary.valid_from, lang),
         valid_until=_day(summary.valid_until, lang) or t.no_expiry,
