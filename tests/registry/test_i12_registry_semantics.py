@@ -449,3 +449,19 @@ def test_i12_27_the_page_shows_the_signed_name_and_the_issuers_host(
     assert "Its name in this registry today: Volunteer Hub" in issuer
     assert "badges.example.org" in issuer
     assert "did:web:badges.example.org:orgs:centre-one" in issuer
+
+
+def test_i12_16_lifecycle_answers_the_links_a_read_answers(
+    client: TestClient[Any], tokens: Tokens
+) -> None:
+    """A revocation's answer carries the same links as a read (holder's and LinkedIn's); once
+    erased, no holder link anywhere (its page is gone)."""
+    uuid = _uuid(_issue(client, tokens.assessor))
+    revoked = client.post(
+        f"{API}/{uuid}/revoke", json={"reason": "x"}, headers=bearer(tokens.admin)
+    )
+    read = client.get(f"{API}/{uuid}", headers=bearer(tokens.admin)).json()
+    assert revoked.json()["links"] == read["links"] and read["links"]["holder"]
+    erased = client.post(f"{API}/{uuid}/erase", headers=bearer(tokens.admin)).json()
+    read = client.get(f"{API}/{uuid}", headers=bearer(tokens.admin)).json()
+    assert erased["links"] == read["links"] and read["links"]["holder"] is None
