@@ -71,6 +71,9 @@ class OrganisationRecord(SQLModel, table=True):
     """The OB 3.0 Address object as JSON, or None."""
     require_assessor_badge: bool = False
     """Refuse competence certifications whose assessor holds no valid LEVER Assessor badge."""
+    training_provider: bool = False
+    """Designated by an operator of the service (``leverup orgs create --training-provider``):
+    its assessor tokens may issue practitioner-role badges, which otherwise only admins may."""
     created_at: datetime = _when()
 
 

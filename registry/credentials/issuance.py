@@ -12,7 +12,8 @@ Rules beyond the issuer's own checks (catalogue, levels, language, dates):
   unexpired LEVER UP Assessor badge of any organisation of this registry
   (:mod:`registry.credentials._assessors`).
 - **Role badges.** Tutor, Assessor and Trainer badges are issued by admins only (``role``
-  ``admin``, or an operator of the service: the CLI); an assessor gets
+  ``admin``, or an operator of the service: the CLI), or by any issuing token of an
+  organisation an operator designated as a training provider; an assessor gets
   ``403 role-badge-requires-admin`` (issue 12 item 29), for one credential or a batch holding
   any role row. An Assessor badge issued by the same organisation within the last hour
   qualifies its holder only when an admin certifies (:mod:`registry.credentials._assessors`).
@@ -129,7 +130,7 @@ class IssuanceService(CredentialReader):
         """
         now = self._now()
         draft = self._draft(org, 1, request, now)
-        self._check_role_badges(role, [draft])
+        self._check_role_badges(org, role, [draft])
         problem = self._assessor_problems(org, [draft], role).get(1)
         if problem is not None:
             raise AssessorNotQualifiedError(problem)
@@ -208,7 +209,7 @@ class IssuanceService(CredentialReader):
                 drafts.append(self._draft(org, row.row, row.request, now))
             except DomainError as exc:
                 errors.setdefault(row.row, []).append(exc.detail)
-        self._check_role_badges(role, drafts)
+        self._check_role_badges(org, role, drafts)
         for number, message in self._assessor_problems(org, drafts, role).items():
             errors.setdefault(number, []).append(message)
         if errors:
@@ -243,9 +244,10 @@ class IssuanceService(CredentialReader):
             self._profiles[org_id] = self._orgs.profile(org)
         return self._profiles[org_id]
 
-    def _check_role_badges(self, role: str, drafts: list[Draft]) -> None:
-        """Refuse practitioner-role badges unless an admin (or an operator) asks."""
-        if role in ADMIN_ROLES:
+    def _check_role_badges(self, org: OrganisationRecord, role: str, drafts: list[Draft]) -> None:
+        """Refuse practitioner-role badges unless an admin (or an operator) asks, or the
+        organisation is a designated training provider."""
+        if role in ADMIN_ROLES or org.training_provider:
             return
         catalogue = self._registry.catalogue
         rows = [d.row for d in drafts if catalogue.get(d.request.achievement).kind != "competence"]

@@ -71,9 +71,14 @@ class OrganisationService:
         logo_url: str | None = None,
         address: Address | None = None,
         require_assessor_badge: bool = False,
+        training_provider: bool = False,
         actor: str,
     ) -> OrganisationRecord:
         """Register an organisation: its DID, its first key (``key-1``) and an ``org.create`` entry.
+
+        ``training_provider`` designates it as a training provider (its assessors may issue
+        practitioner-role badges): an operator's decision, not offered to the organisation's
+        own tokens.
 
         Raises:
             InvalidInputError: For a malformed or reserved slug or an invalid field.
@@ -95,6 +100,7 @@ class OrganisationService:
             logo_url=None if logo_url is None else check_url("logo_url", logo_url),
             address=encode_address(address),
             require_assessor_badge=require_assessor_badge,
+            training_provider=training_provider,
             created_at=self._registry.clock(),
         )
         if self._find(slug) is not None:
@@ -115,7 +121,12 @@ class OrganisationService:
             org_id_of(org),
             actor=actor,
             action="org.create",
-            details={"slug": slug, "did": org.did, "key_id": key.key_id},
+            details={
+                "slug": slug,
+                "did": org.did,
+                "key_id": key.key_id,
+                **({"training_provider": True} if training_provider else {}),
+            },
         )
         return org
 

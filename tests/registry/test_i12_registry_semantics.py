@@ -244,6 +244,26 @@ def test_i12_29_an_assessor_token_cannot_issue_a_role_badge(
     _issue(client, tokens.admin, role_body(role))
 
 
+def test_i12_29_a_training_providers_assessor_may_issue_role_badges(
+    client: TestClient[Any], registry: Registry
+) -> None:
+    """An organisation an operator designated as a training provider: its assessor tokens may
+    issue role badges; it is shown, read-only, in GET /api/v1/org and cannot be self-granted."""
+    with scope(registry) as session:
+        provider = OrganisationService(registry, session).create(
+            slug="academy", name="LEVER UP Academy", training_provider=True, actor="cli:test"
+        )
+        session.expunge(provider)
+    tokens = Tokens.of(registry, provider)
+    _issue(client, tokens.assessor, role_body("trainer"))
+    profile = client.get("/api/v1/org", headers=bearer(tokens.viewer)).json()
+    assert profile["trainingProvider"] is True
+    refused = client.patch(
+        "/api/v1/org", json={"trainingProvider": False}, headers=bearer(tokens.admin)
+    )
+    assert refused.status_code == 400, refused.text
+
+
 def test_i12_29_a_batch_with_a_role_row_is_refused_to_an_assessor(
     client: TestClient[Any], registry: Registry, tokens: Tokens
 ) -> None:

@@ -116,7 +116,8 @@ def _seed_0002(engine: Engine) -> None:
 
 
 def test_i12_upgrade_from_0002_keeps_old_chains_and_fills_name_keys(bare_engine: Engine) -> None:
-    """Old entries keep hash version 1 and verify; a new entry is version 2 and verifies after
+    """No organisation is a training provider to begin with. Old entries keep hash version 1
+    and verify; a new entry is version 2 and verifies after
     them; clearing reasons leaves version-1 text (its hash depends on it); name keys are filled,
     the look-alike second name gets none."""
     _alembic(bare_engine, "upgrade", "0002")
@@ -125,8 +126,10 @@ def test_i12_upgrade_from_0002_keeps_old_chains_and_fills_name_keys(bare_engine:
     with bare_engine.connect() as c:
         keys = dict(c.execute(sa.text("SELECT slug, name_key FROM organisations")).all())
         versions = c.execute(sa.text("SELECT hash_version FROM audit_log ORDER BY seq")).all()
+        providers = c.execute(sa.text("SELECT training_provider FROM organisations")).all()
     assert keys == {"a": "centre one", "b": None, "c": "other"}
     assert [v[0] for v in versions] == [1, 1]
+    assert [bool(p[0]) for p in providers] == [False, False, False]
     registry = make_registry(bare_engine)
     with scope(registry) as session:
         log = AuditLog(registry, session)

@@ -4,6 +4,8 @@
   (``hash_version`` 2) chain the SHA-256 of their free-text reason, not the text, so erasure can
   clear the text and the chain still verifies; existing entries keep ``hash_version`` 1 and their
   old hashing (the reason in clear), so existing chains stay verifiable.
+- ``organisations.training_provider``: organisations designated (by an operator) as training
+  providers, whose assessors may issue practitioner-role badges; none is, to begin with.
 - ``organisations.name_key``: the name's confusable-insensitive key (UTS #39 skeleton of the
   case-folded name, :func:`registry.orgs.fields.name_key`), unique. Existing organisations get
   theirs here, oldest first; one whose key an older organisation already holds keeps ``NULL``
@@ -39,6 +41,12 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("organisations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("name_key", sa.String(length=800), nullable=True))
+    # A plain ADD COLUMN on both backends: in a batch, SQLite would rebuild the table, which
+    # the foreign keys of the tables holding data refuse.
+    op.add_column(
+        "organisations",
+        sa.Column("training_provider", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     _backfill_name_keys()
     with op.batch_alter_table("organisations", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_organisations_name_key"), ["name_key"], unique=True)
@@ -47,6 +55,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("organisations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_organisations_name_key"))
+        batch_op.drop_column("training_provider")
         batch_op.drop_column("name_key")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.drop_column("hash_version")
