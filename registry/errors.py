@@ -6,9 +6,11 @@
     ├── AuthenticationError (401)         no, unknown or revoked token
     │   └── InvalidTokenError             the same, with a WWW-Authenticate challenge
     ├── PermissionDeniedError (403)       the token's role may not do this
+    │   └── RoleBadgeNotAllowedError      a Tutor/Assessor/Trainer badge, by a non-admin
     ├── BatchTooLargeError (413)          more items than LEVERUP_MAX_BATCH_ITEMS
     ├── QuotaExceededError (429)          the organisation's daily issuance quota is used up
     ├── StatusListUnavailableError (503)  a list that was never signed cannot be signed now
+    ├── CredentialErasedError (410)       an idempotent replay of an erased credential's issue
     ├── DatabaseUnavailableError (503)    the database refused the write (disk full, …)
     ├── NotFoundError (404)
     │   ├── OrganisationNotFoundError
@@ -18,7 +20,8 @@
     │   └── StatusListNotFoundError       no such status list
     ├── ConflictError (409)
     │   ├── InvalidStateError             e.g. revoking a revoked credential
-    │   └── OrganisationExistsError       the slug is taken
+    │   ├── OrganisationExistsError       the slug is taken
+    │   └── OrganisationNameTakenError    the name, up to case and look-alikes, is taken
     └── InvalidInputError (422)
         ├── AssessorNotQualifiedError
         ├── IdempotencyConflictError      same Idempotency-Key, other body
@@ -36,15 +39,18 @@ __all__ = [
     "AuthenticationError",
     "BatchInvalidError",
     "BatchTooLargeError",
+    "CredentialErasedError",
     "CredentialNotFoundError",
     "DatabaseUnavailableError",
     "IdempotencyConflictError",
     "InvalidStateError",
     "InvalidTokenError",
     "OrganisationExistsError",
+    "OrganisationNameTakenError",
     "OrganisationNotFoundError",
     "PermissionDeniedError",
     "QuotaExceededError",
+    "RoleBadgeNotAllowedError",
     "SigningKeyNotFoundError",
     "StatusListNotFoundError",
     "StatusListUnavailableError",
@@ -66,6 +72,14 @@ class PermissionDeniedError(DomainError):
     slug = "insufficient-role"
     title = "The token's role does not allow this"
     status = 403
+
+
+class RoleBadgeNotAllowedError(PermissionDeniedError):
+    """Practitioner-role badges (Tutor, Assessor, Trainer) are issued by admins only: an
+    Assessor badge is what qualifies an assessor, so an assessor must not award one."""
+
+    slug = "role-badge-requires-admin"
+    title = "Practitioner-role badges are issued by admins only"
 
 
 class OrganisationNotFoundError(NotFoundError):
@@ -110,6 +124,14 @@ class OrganisationExistsError(ConflictError):
 
     slug = "organisation-exists"
     title = "An organisation with this slug already exists"
+
+
+class OrganisationNameTakenError(ConflictError):
+    """Another organisation has this name, or one a reader could take for it (case and
+    confusable characters ignored): a name must not pass for another organisation's."""
+
+    slug = "organisation-name-taken"
+    title = "Another organisation has this name or one that looks the same"
 
 
 class TokenNotFoundError(NotFoundError):
@@ -169,6 +191,15 @@ class QuotaExceededError(DomainError):
     def __init__(self, detail: str, *, retry_after: int) -> None:
         super().__init__(detail)
         self.headers: dict[str, str] = {"Retry-After": str(max(1, retry_after))}
+
+
+class CredentialErasedError(DomainError):
+    """The answer stored for an ``Idempotency-Key`` was the issue of a credential whose
+    personal data has since been erased: it is not replayed (nor the credential issued again)."""
+
+    slug = "credential-erased"
+    title = "The credential issued for this request was erased"
+    status = 410
 
 
 class StatusListUnavailableError(DomainError):

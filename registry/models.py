@@ -60,6 +60,10 @@ class OrganisationRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=64, unique=True, index=True)
     name: str = Field(max_length=200)
+    name_key: str | None = Field(default=None, max_length=800, unique=True, index=True)
+    """The name's confusable-insensitive key (``registry.orgs.fields.name_key``): names are
+    unique up to case and look-alike characters. ``None`` only for an organisation whose name
+    collided when migration 0004 filled the keys (until it is renamed)."""
     did: str = Field(max_length=300, unique=True)
     url: str | None = Field(default=None, max_length=500)
     email: str | None = Field(default=None, max_length=254)
@@ -68,6 +72,9 @@ class OrganisationRecord(SQLModel, table=True):
     """The OB 3.0 Address object as JSON, or None."""
     require_assessor_badge: bool = False
     """Refuse competence certifications whose assessor holds no valid LEVER Assessor badge."""
+    training_provider: bool = False
+    """Designated by an operator of the service (``leverup orgs create --training-provider``):
+    its assessor tokens may issue practitioner-role badges, which otherwise only admins may."""
     created_at: datetime = _when()
 
 
@@ -206,6 +213,13 @@ class AuditEntryRecord(SQLModel, table=True):
     action: str = Field(max_length=32)
     credential_id: str | None = Field(default=None, max_length=36, index=True)
     reason: str | None = Field(default=None, sa_type=sa.Text)
+    """The free-text reason; cleared when the credential's personal data is erased (entries of
+    ``hash_version`` 2, whose hash commits to ``reason_hash`` only)."""
+    reason_hash: str | None = Field(default=None, max_length=64)
+    """Hex SHA-256 of the UTF-8 reason (``hash_version`` 2), or None without a reason."""
+    hash_version: int = 2
+    """1: the chain hashes the reason in clear (entries written before migration 0004);
+    2: it hashes ``reason_hash``."""
     details: str = Field(default="{}", sa_type=sa.Text)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)

@@ -189,7 +189,7 @@ def run_backend(kind: str, count: int, revocations: int, fmt: str) -> dict[str, 
                 slug="bench-centre", name="Bench volunteer centre", actor=ACTOR
             )
             tokens = TokenService(registry, session)
-            assessor, _ = tokens.create(org, "assessor", "bench", actor=ACTOR)
+            # The cohort holds Tutor badges, which only an admin may issue (issue 12 item 29).
             admin, _ = tokens.create(org, "admin", "bench", actor=ACTOR)
         items = _items(count)
         if fmt == "csv":
@@ -202,7 +202,7 @@ def run_backend(kind: str, count: int, revocations: int, fmt: str) -> dict[str, 
             response = client.post(
                 "/api/v1/credentials/batch",
                 content=body,
-                headers={"Authorization": f"Bearer {assessor}", "Content-Type": media},
+                headers={"Authorization": f"Bearer {admin}", "Content-Type": media},
             )
             elapsed = time.perf_counter() - started
             if response.status_code != 201:

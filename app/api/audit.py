@@ -36,6 +36,12 @@ class AuditEntry(Wire, frozen=True):
     action: str
     credential_id: str | None
     reason: str | None
+    """The free-text reason (null once the credential's personal data was erased)."""
+    reason_sha256: str | None
+    """What the chain commits to (``hashVersion`` 2): SHA-256 of the reason."""
+    hash_version: int
+    """1: the chain hashes ``reason`` in clear (entries older than migration 0004); 2: it
+    hashes ``reasonSha256``."""
     details: dict[str, Any]
     prev_hash: str
     hash: str
@@ -65,6 +71,8 @@ def _entry(record: AuditEntryRecord) -> AuditEntry:
         action=record.action,
         credential_id=record.credential_id,
         reason=record.reason,
+        reason_sha256=record.reason_hash,
+        hash_version=record.hash_version,
         details=msgspec.json.decode(record.details),
         prev_hash=record.prev_hash,
         hash=record.hash,

@@ -111,7 +111,7 @@ async def issue_credential(
     def produce() -> bytes:
         wanted = decode_one(body)
         service = IssuanceService(registry, session)
-        record = service.issue(principal.org, wanted, actor=principal.actor)
+        record = service.issue(principal.org, wanted, actor=principal.actor, role=principal.role)
         signed = record.signed_bytes or b"null"
         return issued_body(signed, service.links(principal.org, [record], holder=True)[0])
 
@@ -182,7 +182,7 @@ async def issue_batch(
             except msgspec.DecodeError as exc:
                 raise ValidationException(detail=str(exc)) from None
         service = IssuanceService(registry, session)
-        items = service.issue_batch(principal.org, rows, actor=principal.actor)
+        items = service.issue_batch(principal.org, rows, actor=principal.actor, role=principal.role)
         links = service.issued_links(principal.org, items, holder=True)
         issued = [
             BatchItemIssued(row=item.row, id=item.credential_id, links=link)

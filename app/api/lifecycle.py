@@ -57,7 +57,8 @@ def credential_state(
     ``erased``; ``publication`` is ``published`` when the served status list shows the change,
     ``pending`` while it awaits a signature (catalogue J9: the change itself is committed);
     ``credential`` is exactly the stored signed bytes (``null`` once erased);
-    ``links`` are those of the credentials API (``self``, ``public``, ``status``, ``json``).
+    ``links`` are those a read of the credentials API answers an admin (the holder's link
+    included while the credential is not erased).
     """
     publication = StatusListService(registry, session).publication(record.status_list_id)
     head = msgspec.json.encode(
@@ -67,7 +68,7 @@ def credential_state(
             "publication": publication,
         }
     )
-    [links] = IssuanceService(registry, session).links(org, [record])
+    [links] = IssuanceService(registry, session).links(org, [record], holder=True)
     signed = record.signed_bytes if record.signed_bytes is not None else b"null"
     return head[:-1] + b',"credential":' + signed + b',"links":' + msgspec.json.encode(links) + b"}"
 

@@ -60,6 +60,8 @@ class OrgProfile(Wire, frozen=True):
     logo_url: str | None
     address: Address | None
     require_assessor_badge: bool
+    training_provider: bool
+    """Designated by an operator (read-only here): its assessors may issue role badges."""
     created_at: datetime
 
 
@@ -108,6 +110,7 @@ def _profile(org: OrganisationRecord) -> OrgProfile:
         logo_url=org.logo_url,
         address=address_of(org),
         require_assessor_badge=org.require_assessor_badge,
+        training_provider=org.training_provider,
         created_at=org.created_at,
     )
 

@@ -28,8 +28,19 @@ def orgs() -> None:
     is_flag=True,
     help="Refuse certifications whose assessor holds no valid LEVER UP Assessor badge.",
 )
+@click.option(
+    "--training-provider",
+    is_flag=True,
+    help="Designate it a training provider: its assessors may issue Tutor, Assessor and "
+    "Trainer badges (otherwise admins only).",
+)
 def orgs_create(
-    slug: str, name: str, url: str | None, email: str | None, require_assessor_badge: bool
+    slug: str,
+    name: str,
+    url: str | None,
+    email: str | None,
+    require_assessor_badge: bool,
+    training_provider: bool,
 ) -> None:
     """Register an organisation; print its DID and first verification method."""
     with transaction() as (registry, session):
@@ -40,6 +51,7 @@ def orgs_create(
             url=url,
             email=email,
             require_assessor_badge=require_assessor_badge,
+            training_provider=training_provider,
             actor=cli_actor(),
         )
         method = service.signer(org).verification_method

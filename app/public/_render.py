@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Final
 
 from litestar import Request, Response
@@ -156,6 +157,7 @@ def loaded_claims(
         recipient=record.recipient_name,
         issuer_name=loaded.org_name,
         issuer_id=loaded.org_did,
+        signed_issuer_name=signed_issuer_name(loaded.signed),
         assessor=record.assessor_name,
         issued=record.issued_at,
         valid_from=record.valid_from,
@@ -163,6 +165,16 @@ def loaded_claims(
         image=image,
         confirmed=confirmed,
     )
+
+
+def signed_issuer_name(signed: bytes) -> str | None:
+    """The issuer's ``name`` as the credential signed it (read, never re-serialised), or None."""
+    try:
+        issuer = json.loads(signed).get("issuer")
+    except (ValueError, AttributeError):
+        return None
+    name = issuer.get("name") if isinstance(issuer, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def loaded_linkedin(site: PublicSite, loaded: Loaded, name: str) -> str:
@@ -212,5 +224,5 @@ def credential_context(
         "verdict": view,
         "shared": shared,
         "linkedin": loaded_linkedin(site, loaded, claims.name) if shared else None,
-        "og_description": f"{claims.kind}: {claims.name} · {t.issuer}: {loaded.org_name}",
+        "og_description": f"{claims.kind}: {claims.name} · {t.issuer}: {claims.issuer_name}",
     }

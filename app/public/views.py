@@ -25,6 +25,7 @@ from badge_classes import Catalogue, UnknownAchievementError
 from badge_classes.model import AchievementDefinition, Level, ScaleName
 from common.timeutil import parse_datetime_stamp
 from verifier import VerificationReport
+from verifier.known_issuers import issuer_host
 from verifier.problems import REVOKED
 
 __all__ = [
@@ -103,6 +104,8 @@ class ClaimsView:
     issuer_confirmed: bool = True
     """Whether the proof and the issuer's key verified: only then is who the issuer is a fact
     (a failed proof shows the issuer as stated and unconfirmed, never as known, item 8)."""
+    issuer_current_name: str | None = None
+    """The registry's name of the issuer today, when it is not the name the credential signed."""
     assessor: str | None = None
     issued: str | None = None
     valid_from: str | None = None
@@ -230,6 +233,7 @@ def claims_of_record(
     recipient: str | None,
     issuer_name: str,
     issuer_id: str,
+    signed_issuer_name: str | None = None,
     assessor: str | None,
     issued: datetime,
     valid_from: datetime,
@@ -238,6 +242,10 @@ def claims_of_record(
     confirmed: bool = True,
 ) -> ClaimsView:
     """The claims of one of our credentials, named from the catalogue in ``lang``.
+
+    The issuer is shown by the name the credential signed (``signed_issuer_name``), with its
+    host and DID, and the registry's name today (``issuer_name``) only beside it when the two
+    differ: a later rename never re-labels what was issued.
 
     Args:
         confirmed: Whether the proof and the issuer's key of the copy shown verified (only then
@@ -253,10 +261,12 @@ def claims_of_record(
         levels=levels,
         eqf=eqf,
         recipient=recipient,
-        issuer_name=issuer_name,
+        issuer_name=_clip(signed_issuer_name) or issuer_name,
         issuer_id=issuer_id,
+        issuer_host=issuer_host(issuer_id),
         issuer_known=confirmed,
         issuer_confirmed=confirmed,
+        issuer_current_name=_renamed(signed_issuer_name, issuer_name),
         assessor=assessor,
         issued=format_day(issued, lang),
         valid_from=format_day(valid_from, lang),
@@ -271,6 +281,13 @@ def issuer_confirmed(report: VerificationReport) -> bool:
     not, item 8)."""
     passed = {check.id for check in report.checks if check.status == "passed"}
     return {"proof", "issuer"} <= passed
+
+
+def _renamed(signed: str | None, current: str | None) -> str | None:
+    """``current`` when it is not the signed name (white space aside), else None."""
+    if current is None or signed is None or " ".join(signed.split()) == " ".join(current.split()):
+        return None
+    return _clip(current)
 
 
 def _clip(value: str | None) -> str | None:
@@ -425,11 +442,12 @@ def claims_of_document(
         levels=levels,
         eqf=eqf,
         recipient=holder_name(subject),
-        issuer_name=(known_issuer_name if known else None) or _clip(summary.issuer_name),
+        issuer_name=_clip(summary.issuer_name) or (known_issuer_name if known else None),
         issuer_id=_clip(summary.issuer_id),
         issuer_host=_clip(summary.issuer_host),
         issuer_known=known,
         issuer_confirmed=confirmed,
+        issuer_current_name=_renamed(summary.issuer_name, known_issuer_name) if known else None,
         issued=_day(summary.awarded_date, lang),
         valid_from=_day(summary.valid_from, lang),
         valid_until=_day(summary.valid_until, lang) or t.no_expiry,

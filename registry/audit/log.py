@@ -4,10 +4,18 @@ Entry ``seq`` of an organisation (1, 2, …) has::
 
     hash = hex(SHA-256(ASCII(prev_hash) ‖ UTF-8(canonical JSON of the entry)))
 
-where the entry is ``{seq, at, actor, action, credential_id, reason, details}`` (``at`` as
-``YYYY-MM-DDThh:mm:ssZ``, ``details`` as a JSON object), canonical JSON is
+where the entry is ``{seq, at, actor, action, credential_id, reason_sha256, details}`` (``at``
+as ``YYYY-MM-DDThh:mm:ssZ``, ``details`` as a JSON object, ``reason_sha256`` the hex SHA-256 of
+the UTF-8 reason or null), canonical JSON is
 ``json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, and
 ``prev_hash`` is the previous entry's ``hash`` (64 zeros for ``seq`` 1).
+
+The chain commits to the hash of a free-text reason, never the text (``hash_version`` 2), so
+erasing a credential's personal data clears the text of its entries' reasons
+(:meth:`AuditLog.clear_reasons`) and the chain still verifies; a stored reason must still match
+its hash. Entries written before migration 0004 (``hash_version`` 1) keep their hashing, with
+``reason`` (the text) in place of ``reason_sha256``, so chains written before stay verifiable;
+their reasons cannot be cleared without breaking the chain and stay.
 
 :meth:`AuditLog.append` (one entry) and :meth:`AuditLog.append_many` (a cohort, one insert)
 share one code path, so both write exactly the same chain. Appends for one organisation are
@@ -34,13 +42,18 @@ from registry.locks import transaction_lock
 from registry.models import AuditEntryRecord
 
 __all__ = [
+    "CURRENT_HASH_VERSION",
     "GENESIS_HASH",
     "MAX_PAGE",
     "AuditLog",
     "canonical_json",
     "entry_hash",
     "lock_chain",
+    "reason_digest",
 ]
+
+CURRENT_HASH_VERSION: Final = 2
+"""The hashing of new entries: 2 commits to the reason's SHA-256 (1: the reason in clear)."""
 
 GENESIS_HASH: Final = "0" * 64
 """``prev_hash`` of an organisation's first entry."""
@@ -68,6 +81,11 @@ def lock_chain(session: Session, org_id: int) -> None:
     transaction_lock(session, f"audit:{org_id}")
 
 
+def reason_digest(reason: str | None) -> str | None:
+    """Hex SHA-256 of the UTF-8 ``reason`` (what the chain commits to), or None."""
+    return None if reason is None else hashlib.sha256(reason.encode("utf-8")).hexdigest()
+
+
 def entry_hash(
     prev_hash: str,
     *,
@@ -78,17 +96,26 @@ def entry_hash(
     credential_id: str | None,
     reason: str | None,
     details: Mapping[str, Any],
+    reason_hash: str | None = None,
+    version: int = CURRENT_HASH_VERSION,
 ) -> str:
-    """The hex SHA-256 that chains an entry to the one before it (see the module docstring)."""
-    body = {
+    """The hex SHA-256 that chains an entry to the one before it (see the module docstring).
+
+    ``version`` 2 hashes ``reason_hash`` (given, or computed from ``reason``); version 1 hashes
+    ``reason`` itself.
+    """
+    body: dict[str, Any] = {
         "seq": seq,
         "at": format_datetime(at),
         "actor": actor,
         "action": action,
         "credential_id": credential_id,
-        "reason": reason,
         "details": dict(details),
     }
+    if version == 1:
+        body["reason"] = reason
+    else:
+        body["reason_sha256"] = reason_hash if reason_hash is not None else reason_digest(reason)
     data = prev_hash.encode("ascii") + canonical_json(body).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
 
@@ -182,6 +209,7 @@ class AuditLog:
         prev_hash = GENESIS_HASH if last is None else last.hash
         at = self._registry.clock().astimezone(UTC).replace(microsecond=0)
         rows: list[dict[str, Any]] = []
+        reason_hash = reason_digest(reason)
         for (credential_id, _details), text in zip(entries, texts, strict=True):
             seq += 1
             digest = entry_hash(
@@ -193,6 +221,7 @@ class AuditLog:
                 credential_id=credential_id,
                 reason=reason,
                 details=json.loads(text),
+                reason_hash=reason_hash,
             )
             rows.append(
                 {
@@ -203,6 +232,8 @@ class AuditLog:
                     "action": action,
                     "credential_id": credential_id,
                     "reason": reason,
+                    "reason_hash": reason_hash,
+                    "hash_version": CURRENT_HASH_VERSION,
                     "details": text,
                     "prev_hash": prev_hash,
                     "hash": digest,
@@ -210,6 +241,21 @@ class AuditLog:
             )
             prev_hash = digest
         return rows
+
+    def clear_reasons(self, org_id: int, credential_id: str) -> int:
+        """Clear the free-text reasons of ``credential_id``'s entries (its personal data is
+        erased): their hashes stay, so the chain still verifies. Entries of ``hash_version`` 1
+        chain the text itself and keep it. Returns how many were cleared."""
+        result = self._session.execute(
+            sa.update(AuditEntryRecord)
+            .where(col(AuditEntryRecord.org_id) == org_id)
+            .where(col(AuditEntryRecord.credential_id) == credential_id)
+            .where(col(AuditEntryRecord.hash_version) >= 2)
+            .where(col(AuditEntryRecord.reason).is_not(None))
+            .values(reason=None)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def entries(
         self, org_id: int, *, after_seq: int = 0, limit: int = 100
@@ -247,7 +293,8 @@ class AuditLog:
 
         An entry is broken when its ``seq`` is not the next number (a deleted or inserted row),
         its ``prev_hash`` is not the previous entry's ``hash``, its ``details`` is not a JSON
-        object, or its ``hash`` does not match its content. Removing entries from the end cannot
+        object, its ``hash`` does not match its content, or (``hash_version`` 2) a stored
+        reason does not match its ``reason_hash``. Removing entries from the end cannot
         be detected from the chain alone: compare :meth:`head` with a copy kept elsewhere.
         """
         expected_seq, prev_hash = 1, GENESIS_HASH
@@ -268,8 +315,15 @@ def _recompute(entry: AuditEntryRecord) -> str | None:
         details = json.loads(entry.details)
     except ValueError:
         return None
-    if not isinstance(details, dict):
+    if not isinstance(details, dict) or entry.hash_version not in (1, 2):
         return None
+    stored = entry.reason
+    if (
+        entry.hash_version == 2
+        and stored is not None
+        and reason_digest(stored) != entry.reason_hash
+    ):
+        return None  # the stored text is not the reason the chain committed to
     return entry_hash(
         entry.prev_hash,
         seq=entry.seq,
@@ -279,6 +333,8 @@ def _recompute(entry: AuditEntryRecord) -> str | None:
         credential_id=entry.credential_id,
         reason=entry.reason,
         details=details,
+        reason_hash=entry.reason_hash,
+        version=entry.hash_version,
     )
 
 

@@ -6,12 +6,17 @@ unexpired, unerased ``assessor`` role credential whose recipient is that address
 *any* organisation of this registry: the LEVER UP network trains and badges assessors
 centrally and the organisations use them. A badge issued in the same batch does not count
 (rows are checked against the registry as it was before the batch).
+
+A badge the *same* organisation issued less than :data:`SELF_ISSUED_COOLING_OFF` (one hour) ago
+qualifies only when an admin issues the certification: an organisation cannot mint an assessor
+and certify with them in one breath unless its admin does so, knowingly (issue 12 item 29; role
+badges themselves are issued by admins only, see :mod:`registry.credentials.issuance`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
 from sqlmodel import Session, col, select
@@ -20,7 +25,14 @@ from badge_classes import Catalogue
 from registry.models import CredentialRecord
 from registry.schemas import CredentialIn
 
-__all__ = ["ASSESSOR_ROLE", "NOT_QUALIFIED", "NO_ASSESSOR_EMAIL", "assessor_problems"]
+__all__ = [
+    "ASSESSOR_ROLE",
+    "NOT_QUALIFIED",
+    "NO_ASSESSOR_EMAIL",
+    "SELF_ISSUED_COOLING_OFF",
+    "TOO_FRESH",
+    "assessor_problems",
+]
 
 ASSESSOR_ROLE: Final = "assessor"
 NO_ASSESSOR_EMAIL: Final = (
@@ -30,6 +42,13 @@ NO_ASSESSOR_EMAIL: Final = (
 NOT_QUALIFIED: Final = (
     "the assessor holds no active, unexpired LEVER UP Assessor badge in this registry"
 )
+TOO_FRESH: Final = (
+    "the assessor's Assessor badge was issued by this organisation less than an hour ago: "
+    "only an admin may certify with it yet"
+)
+SELF_ISSUED_COOLING_OFF: Final = timedelta(hours=1)
+"""How long an Assessor badge issued by the certifying organisation itself does not qualify
+without an admin (the "last moments" of issue 12 item 29)."""
 _IN_CHUNK: Final = 500
 
 
@@ -40,6 +59,8 @@ def assessor_problems(
     *,
     lookup: Callable[[str], str],
     now: datetime,
+    org_id: int,
+    by_admin: bool,
 ) -> dict[int, str]:
     """Row number → why its assessor does not qualify (call only when the rule applies).
 
@@ -49,6 +70,8 @@ def assessor_problems(
         rows: ``(row number, request)`` of valid requests.
         lookup: E-mail address → stored ``recipient_lookup``.
         now: The time badges must be valid at.
+        org_id: The certifying organisation.
+        by_admin: Whether an admin asks (a fresh badge of ``org_id`` then qualifies too).
     """
     problems: dict[int, str] = {}
     wanted: dict[int, str] = {}
@@ -59,21 +82,31 @@ def assessor_problems(
             problems[number] = NO_ASSESSOR_EMAIL
         else:
             wanted[number] = lookup(request.assessor.email)
-    qualified = _qualified(session, set(wanted.values()), now)
+    badges = _qualified(session, set(wanted.values()), now)
+    settled = now - SELF_ISSUED_COOLING_OFF
     for number, value in wanted.items():
-        if value not in qualified:
+        mine = badges.get(value, [])
+        if not mine:
             problems[number] = NOT_QUALIFIED
+        elif not by_admin and all(o == org_id and at > settled for o, at in mine):
+            problems[number] = TOO_FRESH
     return problems
 
 
-def _qualified(session: Session, lookups: set[str], now: datetime) -> set[str]:
-    """The lookups among ``lookups`` whose holder has a valid Assessor badge (any org)."""
-    found: set[str] = set()
+def _qualified(
+    session: Session, lookups: set[str], now: datetime
+) -> dict[str, list[tuple[int, datetime]]]:
+    """Lookup → ``(issuing org, issued at)`` of each valid Assessor badge it holds (any org)."""
+    found: dict[str, list[tuple[int, datetime]]] = {}
     ordered = sorted(lookups)
     for start in range(0, len(ordered), _IN_CHUNK):
         until = col(CredentialRecord.valid_until)
         query = (
-            select(CredentialRecord.recipient_lookup)
+            select(
+                CredentialRecord.recipient_lookup,
+                CredentialRecord.org_id,
+                CredentialRecord.issued_at,
+            )
             .where(CredentialRecord.achievement == ASSESSOR_ROLE)
             .where(CredentialRecord.status == "active")
             .where(col(CredentialRecord.erased_at).is_(None))
@@ -81,5 +114,7 @@ def _qualified(session: Session, lookups: set[str], now: datetime) -> set[str]:
             .where(CredentialRecord.valid_from <= now)
             .where(until.is_(None) | (until > now))
         )
-        found.update(value for value in session.exec(query).all() if value is not None)
+        for value, org, issued_at in session.exec(query).all():
+            if value is not None:
+                found.setdefault(value, []).append((org, issued_at))
     return found

@@ -184,7 +184,8 @@ class CredentialReader:
         """The links of each record (one query for their status lists).
 
         ``holder``: include the holder's link (it can hide the public page), for callers who
-        may hide pages themselves (assessor and admin tokens).
+        may hide pages themselves (assessor and admin tokens); never for an erased credential,
+        whose page is gone.
         """
         ids = {r.status_list_id for r in records}
         lists: dict[int, tuple[str, int]] = {}
@@ -196,7 +197,13 @@ class CredentialReader:
             ).all()
             lists = {row[0]: (row[1], row[2]) for row in rows if row[0] is not None}
         return [
-            self.link(org, r.id, lists.get(r.status_list_id), record=r, holder=holder)
+            self.link(
+                org,
+                r.id,
+                lists.get(r.status_list_id),
+                record=r,
+                holder=holder and r.erased_at is None,
+            )
             for r in records
         ]
 

@@ -15,6 +15,11 @@ Keys are scoped to the organisation (``UNIQUE(org_id, key)``). The fingerprint o
 Only successful answers are stored: a refused request leaves no row, so it can be corrected and
 sent again with the same key.
 
+Erasure reaches stored answers too (:func:`redact_erased`): the answer to a single issue of an
+erased credential is purged (its row keeps the key and answers ``410 credential-erased``, so a
+replay neither returns the credential nor issues it again); in a batch answer the erased item
+loses its holder link and says ``"erased": true``.
+
 Keys expire after ``LEVERUP_IDEMPOTENCY_TTL_HOURS`` (24; 0 keeps them for ever): an expired key
 is treated as new (its row is replaced). Expired rows are purged a few at a time on every claim
 (at most :data:`PURGE_ON_WRITE` rows, so a request never pays for a backlog) and in bulk by the
@@ -24,6 +29,7 @@ app's background task (:func:`purge_expired`).
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -32,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from registry.errors import IdempotencyConflictError
+from registry.errors import CredentialErasedError, IdempotencyConflictError
 from registry.models import IdempotencyRecord
 
 __all__ = [
@@ -44,12 +50,15 @@ __all__ = [
     "fingerprint",
     "parse_key",
     "purge_expired",
+    "redact_erased",
     "ttl_of",
 ]
 
 MAX_KEY_LENGTH: Final = 200
 PURGE_ON_WRITE: Final = 100
 """Most expired rows one claim deletes on the way."""
+ERASED: Final = 410
+"""The stored status of an answer purged because its credential was erased."""
 
 
 def ttl_of(hours: int) -> timedelta | None:
@@ -135,7 +144,55 @@ def _answer(record: IdempotencyRecord, request_hash: str) -> StoredAnswer:
         raise IdempotencyConflictError(
             "this Idempotency-Key was already used with a different request; use a new key"
         )
+    if record.status_code == ERASED:
+        raise CredentialErasedError(
+            "the credential issued for this Idempotency-Key was erased since; its answer is"
+            " not kept and it is not issued again"
+        )
     return StoredAnswer(record.status_code, record.response)
+
+
+def redact_erased(session: Session, org_id: int, credential_uuid: str) -> int:
+    """Purge or redact every stored answer of ``org_id`` that holds ``credential_uuid``, whose
+    personal data is being erased; return how many answers changed.
+
+    A single issue's answer (the signed credential, the recipient's name, the holder link) is
+    dropped: the row keeps its key and fingerprint with status :data:`ERASED`. A batch answer
+    keeps its other items; the erased one loses its holder link and gets ``"erased": true``.
+    """
+    needle = credential_uuid.encode("ascii")
+    response = col(IdempotencyRecord.response)
+    # A byte search in the database: SQLite's LIKE does not match inside a BLOB, its instr()
+    # does; PostgreSQL has LIKE for bytea.
+    holds = (
+        sa.func.instr(response, needle) > 0
+        if session.get_bind().dialect.name == "sqlite"
+        else response.contains(needle)
+    )
+    rows = session.exec(
+        select(IdempotencyRecord)
+        .where(IdempotencyRecord.org_id == org_id)
+        .where(col(IdempotencyRecord.status_code) != ERASED)
+        .where(holds)
+    ).all()
+    changed = 0
+    for row in rows:
+        answer = json.loads(row.response)
+        items = answer.get("items") if isinstance(answer, dict) else None
+        if isinstance(items, list):
+            for item in items:
+                if isinstance(item, dict) and str(item.get("id", "")).endswith(credential_uuid):
+                    item["erased"] = True
+                    if isinstance(item.get("links"), dict):
+                        item["links"]["holder"] = None
+            row.response = msgspec.json.encode(answer)
+        else:
+            row.status_code, row.response = ERASED, b""
+        session.add(row)
+        changed += 1
+    if changed:
+        session.flush()
+    return changed
 
 
 def begin(

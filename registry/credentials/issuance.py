@@ -11,6 +11,12 @@ Rules beyond the issuer's own checks (catalogue, levels, language, dates):
   is a competence, the assessor must be named with an e-mail address that holds an active,
   unexpired LEVER UP Assessor badge of any organisation of this registry
   (:mod:`registry.credentials._assessors`).
+- **Role badges.** Tutor, Assessor and Trainer badges are issued by admins only (``role``
+  ``admin``, or an operator of the service: the CLI), or by any issuing token of an
+  organisation an operator designated as a training provider; an assessor gets
+  ``403 role-badge-requires-admin`` (issue 12 item 29), for one credential or a batch holding
+  any role row. An Assessor badge issued by the same organisation within the last hour
+  qualifies its holder only when an admin certifies (:mod:`registry.credentials._assessors`).
 - **Recipient lookup.** The registry keeps no e-mail address: ``recipient_lookup`` is
   ``HMAC-SHA256(key, normalised e-mail)`` with a key derived from the master secret, so a
   search by address works and a database dump reveals none.
@@ -52,7 +58,11 @@ from registry.credentials._reads import (
     lookup_key,
     recipient_lookup,
 )
-from registry.errors import AssessorNotQualifiedError, BatchTooLargeError
+from registry.errors import (
+    AssessorNotQualifiedError,
+    BatchTooLargeError,
+    RoleBadgeNotAllowedError,
+)
 from registry.models import CredentialRecord, OrganisationRecord, org_id_of
 from registry.orgs.keystore import key_id_of
 from registry.orgs.service import OrganisationService
@@ -60,8 +70,10 @@ from registry.schemas import BatchRow, CredentialIn
 from registry.status import StatusListService, allocate_many
 
 __all__ = [
+    "ADMIN_ROLES",
     "ISSUE_ACTION",
     "MAX_REPORTED_ROWS",
+    "OPERATOR",
     "IssuanceService",
     "IssuedItem",
     "credential_uuid",
@@ -70,6 +82,11 @@ __all__ = [
 ]
 
 ISSUE_ACTION: Final = "credential.issue"
+
+OPERATOR: Final = "operator"
+"""The ``role`` of an operator of the service (the CLI, with access to its database and
+secret): may do what an admin may."""
+ADMIN_ROLES: Final = frozenset({"admin", OPERATOR})
 
 
 class IssuanceService(CredentialReader):
@@ -89,18 +106,32 @@ class IssuanceService(CredentialReader):
     # -- issuing -----------------------------------------------------------------------------
 
     def issue(
-        self, org: OrganisationRecord, request: CredentialIn, *, actor: str
+        self,
+        org: OrganisationRecord,
+        request: CredentialIn,
+        *,
+        actor: str,
+        role: str = OPERATOR,
     ) -> CredentialRecord:
         """Issue one credential.
 
+        Args:
+            org: The issuing organisation.
+            request: What to certify.
+            actor: Who asks, for the audit log.
+            role: The caller's token role (``admin``, ``assessor``), or :data:`OPERATOR` for
+                an operator of the service (the CLI), who may do what an admin may.
+
         Raises:
             InvalidInputError: The request is not acceptable (catalogue, levels, dates, …).
+            RoleBadgeNotAllowedError: A practitioner-role badge asked by a non-admin (403).
             AssessorNotQualifiedError: The organisation requires an Assessor badge it lacks.
             UnsignableDocumentError: Part of the document would go unsigned.
         """
         now = self._now()
         draft = self._draft(org, 1, request, now)
-        problem = self._assessor_problems(org, [draft]).get(1)
+        self._check_role_badges(org, role, [draft])
+        problem = self._assessor_problems(org, [draft], role).get(1)
         if problem is not None:
             raise AssessorNotQualifiedError(problem)
         item = self._store(org, [draft], now, actor=actor, batch=None)[0]
@@ -112,6 +143,7 @@ class IssuanceService(CredentialReader):
         items: Sequence[CredentialIn | BatchRow],
         *,
         actor: str,
+        role: str = OPERATOR,
         progress: Callable[[int], None] | None = None,
     ) -> list[IssuedItem]:
         """Issue a cohort: every item valid, or nothing at all.
@@ -121,6 +153,7 @@ class IssuanceService(CredentialReader):
             items: Requests (row ``n`` is ``items[n-1]``) or parsed rows with their numbers
                 and any parse errors.
             actor: Who asks, for the audit log.
+            role: The caller's role, as :meth:`issue`.
             progress: Called with the number of credentials signed so far (e.g. a progress bar).
 
         Returns:
@@ -131,22 +164,34 @@ class IssuanceService(CredentialReader):
             BatchTooLargeError: More than ``LEVERUP_MAX_BATCH_ITEMS`` items (413).
             BatchInvalidError: Any item is wrong; ``rows`` lists ``{"row", "errors"}``.
             InvalidInputError: The batch is empty.
+            RoleBadgeNotAllowedError: A practitioner-role row asked by a non-admin (403).
         """
         now = self._now()
-        drafts = self._validated(org, items, now)
+        drafts = self._validated(org, items, now, role)
         batch = str(uuid.uuid4())
         return self._store(org, drafts, now, actor=actor, batch=batch, progress=progress)
 
-    def check_batch(self, org: OrganisationRecord, items: Sequence[CredentialIn | BatchRow]) -> int:
+    def check_batch(
+        self,
+        org: OrganisationRecord,
+        items: Sequence[CredentialIn | BatchRow],
+        *,
+        role: str = OPERATOR,
+    ) -> int:
         """Validate a cohort as :meth:`issue_batch` would, issuing nothing; return its size.
 
         Raises:
-            BatchTooLargeError, BatchInvalidError, InvalidInputError: As :meth:`issue_batch`.
+            BatchTooLargeError, BatchInvalidError, InvalidInputError, RoleBadgeNotAllowedError:
+                As :meth:`issue_batch`.
         """
-        return len(self._validated(org, items, self._now()))
+        return len(self._validated(org, items, self._now(), role))
 
     def _validated(
-        self, org: OrganisationRecord, items: Sequence[CredentialIn | BatchRow], now: datetime
+        self,
+        org: OrganisationRecord,
+        items: Sequence[CredentialIn | BatchRow],
+        now: datetime,
+        role: str,
     ) -> list[Draft]:
         limit = self._registry.settings.max_batch_items
         if len(items) > limit:
@@ -164,7 +209,8 @@ class IssuanceService(CredentialReader):
                 drafts.append(self._draft(org, row.row, row.request, now))
             except DomainError as exc:
                 errors.setdefault(row.row, []).append(exc.detail)
-        for number, message in self._assessor_problems(org, drafts).items():
+        self._check_role_badges(org, role, drafts)
+        for number, message in self._assessor_problems(org, drafts, role).items():
             errors.setdefault(number, []).append(message)
         if errors:
             raise batch_error(errors, len(items))
@@ -198,7 +244,23 @@ class IssuanceService(CredentialReader):
             self._profiles[org_id] = self._orgs.profile(org)
         return self._profiles[org_id]
 
-    def _assessor_problems(self, org: OrganisationRecord, drafts: list[Draft]) -> dict[int, str]:
+    def _check_role_badges(self, org: OrganisationRecord, role: str, drafts: list[Draft]) -> None:
+        """Refuse practitioner-role badges unless an admin (or an operator) asks, or the
+        organisation is a designated training provider."""
+        if role in ADMIN_ROLES or org.training_provider:
+            return
+        catalogue = self._registry.catalogue
+        rows = [d.row for d in drafts if catalogue.get(d.request.achievement).kind != "competence"]
+        if rows:
+            which = "" if len(drafts) == 1 else f" (rows {', '.join(map(str, rows[:20]))})"
+            raise RoleBadgeNotAllowedError(
+                "Tutor, Assessor and Trainer badges are issued by an organisation admin only"
+                f"{which}; an {role} token may certify competences"
+            )
+
+    def _assessor_problems(
+        self, org: OrganisationRecord, drafts: list[Draft], role: str
+    ) -> dict[int, str]:
         """Row → why its assessor does not qualify (see :mod:`registry.credentials._assessors`)."""
         if not org.require_assessor_badge:
             return {}
@@ -208,6 +270,8 @@ class IssuanceService(CredentialReader):
             [(draft.row, draft.request) for draft in drafts],
             lookup=self.lookup,
             now=self._now(),
+            org_id=org_id_of(org),
+            by_admin=role in ADMIN_ROLES,
         )
 
     def _store(

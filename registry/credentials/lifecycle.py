@@ -9,8 +9,12 @@
 - **renew** (active only): re-issues with a newer ``validFrom``, a new ``validUntil``, the same
   ``awardedDate`` and a new status index; the earlier copy's bit is set, so it reads "replaced
   by a newer one" everywhere (even when it would outlive the new copy).
-- **erase**: removes the recipient's personal data (lookup hash, name, DID, and the signed
-  bytes of the credential and of its earlier versions); status bit and audit log stay.
+- **erase**: removes the recipient's personal data (lookup hash, name, DID, the assessor's
+  name, the free-text status reason, and the signed bytes of the credential and of its earlier
+  versions), the stored ``Idempotency-Key`` answers that hold it
+  (:func:`~registry.credentials.idempotency.redact_erased`) and the text of its audit entries'
+  reasons (the chain commits to their hashes, :meth:`AuditLog.clear_reasons`); status bit and
+  audit entries stay.
 
 A re-issue takes the stored signed document, drops its proof, changes only what the action
 changes, and signs it with the organisation's current key; the earlier bytes go to
@@ -36,6 +40,7 @@ from common.timeutil import format_datetime, parse_datetime_stamp
 from issuer import sign_credential
 from registry.audit.log import AuditLog
 from registry.context import Registry
+from registry.credentials.idempotency import redact_erased
 from registry.errors import CredentialNotFoundError, InvalidStateError
 from registry.models import (
     CredentialRecord,
@@ -181,7 +186,8 @@ class LifecycleService:
         )
 
     def erase(self, org: OrganisationRecord, credential_id: str, *, actor: str) -> CredentialRecord:
-        """Remove the recipient's personal data; the status bit and the audit log stay.
+        """Remove the recipient's personal data wherever the registry keeps it (see the module
+        docstring); the status bit and the audit entries stay.
 
         Raises:
             CredentialNotFoundError: No such credential in ``org``.
@@ -193,6 +199,8 @@ class LifecycleService:
         record.recipient_lookup = None
         record.recipient_name = None
         record.recipient_did = None
+        record.assessor_name = None
+        record.status_reason = None  # free text: it may name the recipient
         record.signed_bytes = None
         record.erased_at = self._registry.clock()
         versions = self._session.exec(
@@ -205,6 +213,8 @@ class LifecycleService:
             self._session.add(version)
         self._session.add(record)
         self._session.flush()
+        redact_erased(self._session, org_id_of(org), record.id)
+        self._audit.clear_reasons(org_id_of(org), record.id)
         self._log(org, record, "erase", actor, reason=None, details={})
         return record
 

@@ -11,6 +11,7 @@ import unicodedata
 from typing import Final
 from urllib.parse import urlsplit
 
+import icu
 import msgspec
 
 from common.errors import InvalidInputError
@@ -25,6 +26,7 @@ __all__ = [
     "check_text",
     "check_url",
     "encode_address",
+    "name_key",
 ]
 
 _SLUG: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])")
@@ -83,6 +85,23 @@ def check_text(field: str, value: str, limit: int) -> str:
     if any(unicodedata.category(char) == "Cc" for char in value):
         raise InvalidInputError(f"{field} must not contain control characters")
     return value
+
+
+_SPOOF: Final = icu.SpoofChecker()
+
+
+def name_key(name: str) -> str:
+    """The key under which organisation names must be unique: equal for names a reader could
+    take for one another.
+
+    NFKC (full-width and compatibility forms), whitespace runs collapsed, then the UTS #39
+    skeleton (ICU's SpoofChecker: a Cyrillic Es for a Latin ``C``, ``0`` for ``O``, ``I`` for
+    ``l``), case-folded, and the skeleton again (what case folding made confusable). Two names
+    with the same key are "the same name" (case- and confusable-insensitive).
+    """
+    text = unicodedata.normalize("NFKC", " ".join(name.split()))
+    folded = _SPOOF.getSkeleton(0, text).casefold()
+    return str(_SPOOF.getSkeleton(0, folded))
 
 
 def check_url(field: str, value: str) -> str:

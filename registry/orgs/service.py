@@ -20,7 +20,11 @@ from keys.errors import KeysError
 from keys.store import KeyRecord
 from registry.audit.log import AuditLog
 from registry.context import Registry
-from registry.errors import OrganisationExistsError, OrganisationNotFoundError
+from registry.errors import (
+    OrganisationExistsError,
+    OrganisationNameTakenError,
+    OrganisationNotFoundError,
+)
 from registry.models import OrganisationRecord, org_id_of
 from registry.orgs.fields import (
     Address,
@@ -29,6 +33,7 @@ from registry.orgs.fields import (
     check_text,
     check_url,
     encode_address,
+    name_key,
 )
 from registry.orgs.keystore import DbKeyStore
 
@@ -55,35 +60,47 @@ class OrganisationService:
         logo_url: str | None = None,
         address: Address | None = None,
         require_assessor_badge: bool = False,
+        training_provider: bool = False,
         actor: str,
     ) -> OrganisationRecord:
         """Register an organisation: its DID, its first key (``key-1``) and an ``org.create`` entry.
 
+        ``training_provider`` designates it as a training provider (its assessors may issue
+        practitioner-role badges): an operator's decision, not offered to the organisation's
+        own tokens.
+
         Raises:
             InvalidInputError: For a malformed or reserved slug or an invalid field.
             OrganisationExistsError: If the slug (or its DID) is taken.
+            OrganisationNameTakenError: If another organisation's name is the same up to case
+                and confusable characters.
             ConfigurationError: If the service's host makes no valid did:web, or the master
                 secret does not open the keys already stored.
         """
         check_slug(slug)
+        name = check_text("name", name, 200)
         org = OrganisationRecord(
             slug=slug,
-            name=check_text("name", name, 200),
+            name=name,
+            name_key=name_key(name),
             did=self._did(slug),
             url=None if url is None else check_url("url", url),
             email=None if email is None else check_email(email),
             logo_url=None if logo_url is None else check_url("logo_url", logo_url),
             address=encode_address(address),
             require_assessor_badge=require_assessor_badge,
+            training_provider=training_provider,
             created_at=self._registry.clock(),
         )
         if self._find(slug) is not None:
             raise OrganisationExistsError(f"the organisation {slug!r} already exists")
+        self._check_name_free(org.name_key, None)
         try:
             with self._session.begin_nested():
                 self._session.add(org)
                 self._session.flush()
         except IntegrityError:
+            self._check_name_free(org.name_key, None)
             raise OrganisationExistsError(f"the organisation {slug!r} already exists") from None
         try:
             key = self._keys.create(org.did)
@@ -93,7 +110,12 @@ class OrganisationService:
             org_id_of(org),
             actor=actor,
             action="org.create",
-            details={"slug": slug, "did": org.did, "key_id": key.key_id},
+            details={
+                "slug": slug,
+                "did": org.did,
+                "key_id": key.key_id,
+                **({"training_provider": True} if training_provider else {}),
+            },
         )
         return org
 
@@ -195,10 +217,14 @@ class OrganisationService:
 
         Raises:
             InvalidInputError: If a value is invalid; nothing is changed then.
+            OrganisationNameTakenError: The new name is another organisation's, up to case and
+                confusable characters.
         """
         changes: dict[str, Any] = {}
         if not isinstance(name, UnsetType):
             changes["name"] = check_text("name", name, 200)
+            changes["name_key"] = name_key(name)
+            self._check_name_free(changes["name_key"], org.id)
         if not isinstance(url, UnsetType):
             changes["url"] = None if url is None else check_url("url", url)
         if not isinstance(email, UnsetType):
@@ -213,12 +239,30 @@ class OrganisationService:
             return org
         for field, value in changes.items():
             setattr(org, field, value)
-        self._session.add(org)
-        self._session.flush()
+        try:
+            with self._session.begin_nested():
+                self._session.add(org)
+                self._session.flush()
+        except IntegrityError:  # a concurrent rename took the name first
+            raise OrganisationNameTakenError(
+                f"another organisation's name looks the same as {org.name!r}"
+            ) from None
+        fields = sorted(f for f in changes if f != "name_key")
         self._audit.append(
-            org_id_of(org), actor=actor, action="org.update", details={"fields": sorted(changes)}
+            org_id_of(org), actor=actor, action="org.update", details={"fields": fields}
         )
         return org
+
+    def _check_name_free(self, key: str | None, org_id: int | None) -> None:
+        """Refuse a name whose key another organisation holds (case and look-alikes ignored)."""
+        holder = self._session.exec(
+            select(OrganisationRecord).where(OrganisationRecord.name_key == key)
+        ).first()
+        if holder is not None and holder.id != org_id:
+            raise OrganisationNameTakenError(
+                f"the organisation {holder.slug!r} has this name or one that looks the same;"
+                " choose a name that cannot be taken for it"
+            )
 
     def _did(self, slug: str) -> str:
         try:

@@ -44,14 +44,15 @@ def client(services: LocalServices) -> Iterator[TestClient[Any]]:
 
 @pytest.fixture
 def token(services: LocalServices) -> str:
-    """An assessor token of a registered organisation."""
+    """An admin token of a registered organisation (it issues a Tutor badge too, which only an
+    admin may since issue 12 item 29)."""
     registry = services.registry
     with session_scope(registry.engine) as session:
         org = OrganisationService(registry, session).create(
             slug="centre-media", name="Centre Media", actor="tests"
         )
     with session_scope(registry.engine) as session:
-        secret, _record = TokenService(registry, session).create(org, "assessor", actor="tests")
+        secret, _record = TokenService(registry, session).create(org, "admin", actor="tests")
     return secret
 
 

@@ -42,7 +42,8 @@ def _verify(registry: Registry, org_id: int) -> int | None:
 
 class TestChain:
     def test_hash_follows_the_documented_formula(self, registry: Registry) -> None:
-        """hash = SHA-256(prev_hash ‖ canonical JSON of the entry), recomputed here by hand."""
+        """hash = SHA-256(prev_hash ‖ canonical JSON of the entry), recomputed here by hand; the
+        entry carries the reason's SHA-256, not the text (hash version 2, issue 12 item 30)."""
         org_id = create_org(registry)
         _append(registry, org_id, 2)
         with scope(registry) as session:
@@ -54,7 +55,9 @@ class TestChain:
                 "actor": entry.actor,
                 "action": entry.action,
                 "credential_id": entry.credential_id,
-                "reason": entry.reason,
+                "reason_sha256": None
+                if entry.reason is None
+                else hashlib.sha256(entry.reason.encode("utf-8")).hexdigest(),
                 "details": json.loads(entry.details),
             }
             text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

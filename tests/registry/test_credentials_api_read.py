@@ -166,7 +166,7 @@ class TestSearch:
         """achievement and status narrow the result."""
         revoked = _issue(client, tokens.assessor)
         _issue(client, tokens.assessor)
-        _issue(client, tokens.assessor, role_body("tutor"))
+        _issue(client, tokens.admin, role_body("tutor"))  # role badges: admins only (i12 #29)
         with scope(registry) as session:
             LifecycleService(registry, session).revoke(org, revoked, reason="error", actor=ACTOR)
         response = client.get(f"{API}?status=revoked", headers=bearer(tokens.viewer))
