@@ -12,18 +12,22 @@ from typing import Any
 import anyio.to_thread
 from litestar import Litestar, MediaType, get
 from litestar.di import NamedDependency, Provide
+from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
+from sqlalchemy.engine import Engine
 
 from app import api, http_media, public
 from app.context import LocalServices
+from app.http_limits import BodyReader
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import UnknownAchievementError, UnsupportedLanguageError
 from common.errors import InvalidInputError, NotFoundError
 from common.settings import Settings, load_settings
 from registry import background
+from registry.db import probe_engine
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
 
@@ -36,16 +40,28 @@ Services = NamedDependency[LocalServices]
 """Handlers receive the process's services by this explicit, named dependency."""
 
 
+HEALTH_TIMEOUT_SECONDS = 2.0
+"""The health check answers 503 rather than wait longer than this for the database."""
+
+_HEALTH_THREADS = anyio.CapacityLimiter(2)
+"""The health check's own worker threads: never queued behind the requests' threads."""
+
+
 @get("/health", tags=["service"])
-async def health(services: Services) -> Response[Any]:
-    """200 when the service and its database answer; 503 (a problem) otherwise."""
+async def health(services: Services, probe: NamedDependency[Engine]) -> Response[Any]:
+    """200 when the service and its database answer; 503 (a problem) otherwise.
+
+    It has a path of its own (issue 12, item 26): its own threads and its own connection pool
+    (``probe``), outside the rate limit and the write queue, so it answers while writes queue.
+    """
 
     def ping() -> None:
-        with services.registry.engine.connect() as connection:
+        with probe.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
 
     try:
-        await anyio.to_thread.run_sync(ping)
+        with anyio.fail_after(HEALTH_TIMEOUT_SECONDS):
+            await anyio.to_thread.run_sync(ping, limiter=_HEALTH_THREADS, abandon_on_cancel=True)
     except Exception:
         return Response(
             {
@@ -140,7 +156,12 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         services.ensure_issuer_key()
 
     registry = services.registry  # opens the database and applies pending migrations
-    middleware = []
+    probe = probe_engine(registry.engine)
+
+    def provide_probe() -> Engine:
+        return probe
+
+    middleware: list[Any] = []
     if settings.rate_limit_per_minute:
         # Per client address (catalogue H14); the health check stays outside the limit.
         middleware.append(
@@ -148,6 +169,9 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
                 rate_limit=("minute", settings.rate_limit_per_minute), exclude=["/health"]
             ).middleware
         )
+    # Every body is read in full, bounded in size and time, before any handler or database
+    # work (issue 12, item 25).
+    middleware.append(DefineMiddleware(BodyReader, timeout=settings.body_timeout_seconds))
     return Litestar(
         middleware=middleware,
         route_handlers=[
@@ -165,6 +189,7 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
+            "probe": Provide(provide_probe, sync_to_thread=False),
             **api.registry_dependencies(registry),
             **public.site_dependencies(public.PublicSite(registry, services.verifier)),
         },
@@ -175,7 +200,7 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         # Re-signs status lists whose publication is pending, purges expired idempotency keys
         # (LEVERUP_STATUS_REPUBLISH_SECONDS; 0 turns it off).
         lifespan=[background.lifespan(registry)],
-        on_shutdown=[registry.engine.dispose],
+        on_shutdown=[registry.engine.dispose, probe.dispose],
         request_max_body_size=MAX_BODY_BYTES,
         multipart_form_part_limit=10,
         openapi_config=OpenAPIConfig(

@@ -33,6 +33,7 @@ _HTTP_SLUGS = {
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     406: ("not-acceptable", "Not acceptable"),
+    408: ("request-timeout", "The request body did not arrive in time"),
     409: ("conflict", "Conflict"),
     413: ("request-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),

@@ -19,9 +19,16 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from registry.errors import DatabaseUnavailableError
+from registry.errors import DatabaseUnavailableError, ServiceBusyError
 
-__all__ = ["MIGRATIONS_DIR", "create_db_engine", "default_database_url", "migrate", "session_scope"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "create_db_engine",
+    "default_database_url",
+    "migrate",
+    "probe_engine",
+    "session_scope",
+]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -48,6 +55,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 _SQLITE_FULL = 13
 """SQLite's result code for "database or disk is full" (also ``max_page_count`` reached)."""
+_SQLITE_BUSY = 5
+"""SQLite's primary result code for "database is locked" (another writer held the lock for the
+whole busy timeout); the extended codes (``SQLITE_BUSY_SNAPSHOT`` ...) share its low byte."""
 _PG_INSUFFICIENT_RESOURCES = "53"
 """PostgreSQL's SQLSTATE class 53: disk full (53100, "could not extend file"), out of memory,
 too many connections."""
@@ -62,6 +72,11 @@ def _storage_error(context: Any) -> Exception | None:
     original = context.original_exception
     code = getattr(original, "sqlite_errorcode", None)
     state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if isinstance(code, int) and code & 0xFF == _SQLITE_BUSY:
+        return ServiceBusyError(
+            "the database is busy with other writes; nothing was changed, try again",
+            retry_after=2,
+        )
     if code == _SQLITE_FULL or (
         isinstance(state, str) and state.startswith(_PG_INSUFFICIENT_RESOURCES)
     ):
@@ -121,6 +136,12 @@ def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None)
     )
     event.listen(engine, "handle_error", _storage_error)
     return engine
+
+
+def probe_engine(engine: Engine) -> Engine:
+    """A second engine over ``engine``'s database with a connection pool of its own (same
+    connection settings), for the health check: it never waits behind the requests' pool."""
+    return sa.create_engine(engine.url, pool=engine.pool.recreate())
 
 
 def migrate(engine: Engine) -> None:

@@ -22,6 +22,7 @@ def serve(ctx: Context, host: str, port: int) -> None:
     import uvicorn
 
     from app.asgi import create_app
+    from app.server import uvicorn_options
 
     services = ctx.services
     record = services.ensure_issuer_key()
@@ -71,7 +72,13 @@ def serve(ctx: Context, host: str, port: int) -> None:
                 ]
             )
         )
-    uvicorn.run(create_app(services=services), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(services=services),
+        host=host,
+        port=port,
+        log_level="info",
+        **uvicorn_options(ctx.settings),
+    )
 
 
 DEV_TOKEN_FILE = "dev-admin-token"  # noqa: S105 - a file name, not a secret
