@@ -9,6 +9,9 @@ stops the server afterwards.
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +27,7 @@ from app.context import LocalServices
 from app.server import uvicorn_options
 from registry.context import Registry
 
-__all__ = ["live_server", "with_settings"]
+__all__ = ["live_server", "live_server_process", "with_settings"]
 
 
 def with_settings(registry: Registry, **changes: Any) -> Registry:
@@ -64,3 +67,44 @@ def live_server(registry: Registry, data_dir: Path) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=20)
+
+
+@contextmanager
+def live_server_process(registry: Registry, data_dir: Path) -> Iterator[str]:
+    """The same in a process of its own (``live_server_main.py``), so what the test itself
+    does (hundreds of client connections) does not share the server's interpreter lock."""
+    engine = registry.engine
+    schema = None
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            schema = connection.exec_driver_sql("SELECT current_schema()").scalar()
+    settings = msgspec.to_builtins(registry.settings, enc_hook=str)
+    for name in ("base_url", "secret_key"):  # make_registry sets them
+        settings.pop(name)
+    settings["data_dir"] = str(data_dir)
+    spec = {
+        "url": engine.url.render_as_string(hide_password=False),
+        "schema": schema,
+        "settings": settings,
+    }
+    main = Path(__file__).with_name("live_server_main.py")
+    process = subprocess.Popen(
+        [sys.executable, str(main), json.dumps(spec)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line.startswith("port "):
+            raise RuntimeError("the test server did not start")
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
+    finally:
+        if process.stdout is not None:
+            process.stdout.close()
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
