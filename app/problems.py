@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy.exc
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import (
@@ -96,6 +97,25 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     )
 
 
+def _pool_exhausted(
+    request: Request[Any, Any, Any], exc: sqlalchemy.exc.TimeoutError
+) -> Response[dict[str, Any]]:
+    """No database connection came free in time (the pool's timeout): the service is
+    overloaded, not broken: 503 ``service-busy`` with ``Retry-After``, never a 500."""
+    log.warning("no database connection for %s %s: %s", request.method, request.url.path, exc)
+    return Response(
+        {
+            "type": problem_type("service-busy"),
+            "title": "The service is busy: try again later",
+            "status": 503,
+            "detail": "No database connection came free in time; nothing was changed.",
+        },
+        status_code=503,
+        media_type="application/problem+json",
+        headers={"Retry-After": "5"},
+    )
+
+
 def problem_plugin() -> ProblemDetailsPlugin:
     """The plugin that renders domain and HTTP errors as problems."""
     return ProblemDetailsPlugin(
@@ -108,4 +128,7 @@ def problem_plugin() -> ProblemDetailsPlugin:
     )
 
 
-INTERNAL_ERROR_HANDLERS = {Exception: _internal_error}
+INTERNAL_ERROR_HANDLERS = {
+    sqlalchemy.exc.TimeoutError: _pool_exhausted,
+    Exception: _internal_error,
+}
