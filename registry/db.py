@@ -9,6 +9,7 @@ raised as :class:`~registry.errors.DatabaseUnavailableError`, a 503 problem (cat
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +43,24 @@ def _sqlalchemy_url(url: str) -> str:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def _private_sqlite_file(sa_url: str) -> None:
+    """Create the SQLite file (and its directory) readable by its owner only, or tighten an
+    existing one to 0600; SQLite gives its ``-wal``, ``-shm`` and ``-journal`` files the
+    database file's mode, so they are private too (they hold the same data)."""
+    database = sa.make_url(sa_url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for companion in (path, *(path.with_name(path.name + end) for end in _SQLITE_COMPANIONS)):
+        if companion.exists() and companion.stat().st_mode & 0o077:
+            companion.chmod(0o600)
+
+
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -97,6 +116,7 @@ def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None)
     """
     sa_url = _sqlalchemy_url(url)
     if sa_url.startswith("sqlite"):
+        _private_sqlite_file(sa_url)
         engine = sa.create_engine(
             sa_url,
             echo=echo,
