@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from app import api, http_media, public
 from app.context import LocalServices
+from app.http_headers import security_headers
 from app.http_limits import BodyReader
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import UnknownAchievementError, UnsupportedLanguageError
@@ -202,6 +203,8 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         lifespan=[background.lifespan(registry)],
         on_shutdown=[registry.engine.dispose, probe.dispose],
         request_max_body_size=MAX_BODY_BYTES,
+        # nosniff everywhere, no-store on the API, CSP and no framing for the docs (item 35).
+        before_send=[security_headers],
         multipart_form_part_limit=10,
         openapi_config=OpenAPIConfig(
             title="LEVER UP Badges",

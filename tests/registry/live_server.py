@@ -21,13 +21,14 @@ from typing import Any
 
 import msgspec
 import uvicorn
+from litestar import Litestar
 
 from app.asgi import create_app
 from app.context import LocalServices
 from app.server import uvicorn_options
 from registry.context import Registry
 
-__all__ = ["live_server", "live_server_process", "with_settings"]
+__all__ = ["full_app", "live_server", "live_server_process", "with_settings"]
 
 
 def with_settings(registry: Registry, **changes: Any) -> Registry:
@@ -37,14 +38,19 @@ def with_settings(registry: Registry, **changes: Any) -> Registry:
     )
 
 
+def full_app(registry: Registry, data_dir: Path) -> Litestar:
+    """The whole application (``create_app``) over ``registry``."""
+    registry = with_settings(registry, data_dir=data_dir)
+    services = LocalServices(registry.settings)
+    services.__dict__["registry"] = registry  # the test's database, not the settings' default
+    return create_app(services=services)
+
+
 @contextmanager
 def live_server(registry: Registry, data_dir: Path) -> Iterator[str]:
     """Serve the whole application over ``registry`` on 127.0.0.1 (a free port)."""
-    registry = with_settings(registry, data_dir=data_dir)
-    settings = registry.settings
-    services = LocalServices(settings)
-    services.__dict__["registry"] = registry  # the test's database, not the settings' default
-    app = create_app(services=services)
+    settings = msgspec.structs.replace(registry.settings, data_dir=data_dir)
+    app = full_app(registry, data_dir)
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
