@@ -7,6 +7,8 @@ composes them.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
 import anyio.to_thread
@@ -18,6 +20,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app import api, http_media, public
 from app.context import LocalServices
@@ -27,10 +30,14 @@ from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import UnknownAchievementError, UnsupportedLanguageError
 from common.errors import InvalidInputError, NotFoundError
 from common.settings import Settings, load_settings
+from keys.errors import KeyNotFoundError
 from registry import background
 from registry.db import probe_engine
+from registry.orgs.keystore import DbKeyStore
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
+
+log = logging.getLogger("leverup")
 
 MAX_BODY_BYTES = 1_000_000
 """Largest request body accepted (413 beyond it); a credential is a few kilobytes."""
@@ -48,12 +55,33 @@ _HEALTH_THREADS = anyio.CapacityLimiter(2)
 """The health check's own worker threads: never queued behind the requests' threads."""
 
 
+def _unhealthy(slug: str, title: str, detail: str) -> Response[Any]:
+    return Response(
+        {"type": f"urn:leverup:problem:{slug}", "title": title, "status": 503, "detail": detail},
+        status_code=503,
+        media_type="application/problem+json",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _keys_open(services: LocalServices, probe: Engine) -> None:
+    """Raise unless the master secret opens the keys: the registry's oldest signing key and
+    the local issuer's active one (whichever exist)."""
+    with Session(probe) as session:
+        DbKeyStore(session, services.registry.master).check_opens()
+    with contextlib.suppress(KeyNotFoundError):  # no local key yet: nothing to open
+        services.store.signing_key(services.issuer_did)
+
+
 @get("/health", tags=["service"])
 async def health(services: Services, probe: NamedDependency[Engine]) -> Response[Any]:
-    """200 when the service and its database answer; 503 (a problem) otherwise.
+    """200 when the service answers, its database answers and its key store opens; 503 (a
+    problem) otherwise.
 
     It has a path of its own (issue 12, item 26): its own threads and its own connection pool
     (``probe``), outside the rate limit and the write queue, so it answers while writes queue.
+    A wrong master secret (no key decrypts) is unhealthy too (item 36): the service could sign
+    nothing. The answer never says why beyond that; the log does.
     """
 
     def ping() -> None:
@@ -64,17 +92,28 @@ async def health(services: Services, probe: NamedDependency[Engine]) -> Response
         with anyio.fail_after(HEALTH_TIMEOUT_SECONDS):
             await anyio.to_thread.run_sync(ping, limiter=_HEALTH_THREADS, abandon_on_cancel=True)
     except Exception:
-        return Response(
-            {
-                "type": "urn:leverup:problem:database-unavailable",
-                "title": "The database does not answer",
-                "status": 503,
-                "detail": "The service is up but its database does not answer.",
-            },
-            status_code=503,
-            media_type="application/problem+json",
+        return _unhealthy(
+            "database-unavailable",
+            "The database does not answer",
+            "The service is up but its database does not answer.",
         )
-    return Response({"status": "ok", "database": "ok"}, media_type=MediaType.JSON)
+    try:
+        with anyio.fail_after(HEALTH_TIMEOUT_SECONDS):
+            await anyio.to_thread.run_sync(
+                _keys_open, services, probe, limiter=_HEALTH_THREADS, abandon_on_cancel=True
+            )
+    except Exception as exc:
+        log.error("health: the signing keys cannot be opened: %s", exc)
+        return _unhealthy(
+            "key-store-unavailable",
+            "The signing keys cannot be opened",
+            "The service is up but cannot open its signing keys.",
+        )
+    return Response(
+        {"status": "ok", "database": "ok", "keys": "ok"},
+        media_type=MediaType.JSON,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @get("/", sync_to_thread=False, tags=["service"])

@@ -48,9 +48,18 @@ def problem_type(slug: str) -> str:
     return PROBLEM_PREFIX + slug
 
 
+GENERIC_SERVER_DETAIL = "The service cannot do this right now; its operator can see why in its log."
+"""The detail of every 500 problem: what went wrong (a key that does not open, a setting) is
+for the log, never for the caller (issue 12, item 36)."""
+
+
 def _from_domain(exc: DomainError) -> ProblemDetailsException:
+    detail = exc.detail
+    if exc.status == 500:
+        log.error("%s: %s", exc.slug, exc.detail)
+        detail = GENERIC_SERVER_DETAIL
     return ProblemDetailsException(
-        detail=exc.detail,
+        detail=detail,
         status_code=exc.status,
         headers=exc.headers,
         type_=problem_type(exc.slug),

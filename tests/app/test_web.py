@@ -43,7 +43,7 @@ class TestService:
     def test_health(self, client: TestClient) -> None:  # type: ignore[type-arg]
         response = client.get("/health")
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok"}
+        assert response.json() == {"status": "ok", "database": "ok", "keys": "ok"}
 
     def test_health_without_database(
         self,
