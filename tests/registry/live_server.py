@@ -8,6 +8,7 @@ stops the server afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import subprocess
@@ -76,9 +77,14 @@ def live_server(registry: Registry, data_dir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def live_server_process(registry: Registry, data_dir: Path) -> Iterator[str]:
+def live_server_process(
+    registry: Registry, data_dir: Path, *, log_file: Path | None = None
+) -> Iterator[str]:
     """The same in a process of its own (``live_server_main.py``), so what the test itself
-    does (hundreds of client connections) does not share the server's interpreter lock."""
+    does (hundreds of client connections) does not share the server's interpreter lock.
+
+    With ``log_file``, the server logs at level info (its access log included) to that file.
+    """
     engine = registry.engine
     schema = None
     if engine.dialect.name == "postgresql":
@@ -92,25 +98,53 @@ def live_server_process(registry: Registry, data_dir: Path) -> Iterator[str]:
         "url": engine.url.render_as_string(hide_password=False),
         "schema": schema,
         "settings": settings,
+        "log_level": "info" if log_file is not None else "warning",
     }
     main = Path(__file__).with_name("live_server_main.py")
-    process = subprocess.Popen(
-        [sys.executable, str(main), json.dumps(spec)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("port "):
-            raise RuntimeError("the test server did not start")
-        yield f"http://127.0.0.1:{int(line.split()[1])}"
-    finally:
-        if process.stdout is not None:
-            process.stdout.close()
-        process.terminate()
+    with contextlib.ExitStack() as files:
+        output = (
+            files.enter_context(log_file.open("ab")) if log_file is not None else subprocess.DEVNULL
+        )
+        process = subprocess.Popen(
+            [sys.executable, str(main), json.dumps(spec)],
+            stdout=output,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        drainer: threading.Thread | None = None
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            port, drainer = _port_of(process, log_file)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if drainer is not None:
+                drainer.join(timeout=10)  # the pipe ends with the process
+            if process.stderr is not None:
+                process.stderr.close()
+
+
+def _port_of(process: subprocess.Popen[str], log_file: Path | None) -> tuple[int, threading.Thread]:
+    """Read the server's stderr up to its ``port <n>`` line; a thread drains the rest (into
+    ``log_file`` when given)."""
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("port "):
+            break
+    else:
+        raise RuntimeError("the test server did not start")
+
+    def drain() -> None:
+        assert process.stderr is not None
+        for rest in process.stderr:
+            if log_file is not None:
+                with log_file.open("a", encoding="utf-8") as handle:
+                    handle.write(rest)
+
+    drainer = threading.Thread(target=drain, daemon=True)
+    drainer.start()
+    return int(line.split()[1]), drainer

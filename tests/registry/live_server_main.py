@@ -1,6 +1,7 @@
 """Run the application under uvicorn in a process of its own (see ``live_server.py``).
 
-Arguments: a JSON object ``{"url", "schema", "settings"}``; prints ``port <n>`` once serving.
+Arguments: a JSON object ``{"url", "schema", "settings", "log_level"}``; prints ``port <n>`` on
+standard error once serving.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def main() -> None:
         create_app(services=services),
         host="127.0.0.1",
         port=0,
-        log_level="warning",
+        log_level=spec.get("log_level", "warning"),
         **uvicorn_options(registry.settings),
     )
     server = uvicorn.Server(config)
@@ -45,7 +46,7 @@ def main() -> None:
     async def startup(sockets: object = None) -> None:
         await original(sockets)  # type: ignore[arg-type]
         port = server.servers[0].sockets[0].getsockname()[1]
-        print(f"port {port}", flush=True)
+        print(f"port {port}", file=sys.stderr, flush=True)
 
     server.startup = startup  # type: ignore[method-assign]
     server.run()
