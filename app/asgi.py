@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app import api, http_media, public
+from app.api._canonical import canonical_credential_path
 from app.context import LocalServices
 from app.http_headers import security_headers
 from app.http_limits import BodyReader
@@ -242,6 +243,8 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         lifespan=[background.lifespan(registry)],
         on_shutdown=[registry.engine.dispose, probe.dispose],
         request_max_body_size=MAX_BODY_BYTES,
+        # A credential's uuid in one spelling only: others are 404 (issue 12, item 38).
+        guards=[canonical_credential_path],
         # nosniff everywhere, no-store on the API, CSP and no framing for the docs (item 35).
         before_send=[security_headers],
         multipart_form_part_limit=10,
