@@ -7,26 +7,39 @@ composes them.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
 import anyio.to_thread
 from litestar import Litestar, MediaType, Request, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.middleware import DefineMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from app import api, http_media, public
+from app.api._canonical import canonical_credential_path
 from app.context import LocalServices
+from app.http_headers import security_headers
+from app.http_limits import BodyReader
 from app.openapi import openapi_config, problems, schema_asset
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from badge_classes import UnknownAchievementError, UnsupportedLanguageError
 from common.errors import InvalidInputError, NotFoundError
 from common.settings import Settings, load_settings
+from keys.errors import KeyNotFoundError
 from registry import background
+from registry.db import probe_engine
+from registry.orgs.keystore import DbKeyStore
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
+
+log = logging.getLogger("leverup")
 
 MAX_BODY_BYTES = 1_000_000
 """Largest request body accepted (413 beyond it); a credential is a few kilobytes."""
@@ -37,28 +50,72 @@ Services = NamedDependency[LocalServices]
 """Handlers receive the process's services by this explicit, named dependency."""
 
 
+HEALTH_TIMEOUT_SECONDS = 2.0
+"""The health check answers 503 rather than wait longer than this for the database."""
+
+_HEALTH_THREADS = anyio.CapacityLimiter(2)
+"""The health check's own worker threads: never queued behind the requests' threads."""
+
+
+def _unhealthy(slug: str, title: str, detail: str) -> Response[Any]:
+    return Response(
+        {"type": f"urn:leverup:problem:{slug}", "title": title, "status": 503, "detail": detail},
+        status_code=503,
+        media_type="application/problem+json",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def _keys_open(services: LocalServices, probe: Engine) -> None:
+    """Raise unless the master secret opens the keys: the registry's oldest signing key and
+    the local issuer's active one (whichever exist)."""
+    with Session(probe) as session:
+        DbKeyStore(session, services.registry.master).check_opens()
+    with contextlib.suppress(KeyNotFoundError):  # no local key yet: nothing to open
+        services.store.signing_key(services.issuer_did)
+
+
 @get("/health", tags=["service"], responses=problems(503, limited=False))
-async def health(services: Services) -> Response[Any]:
-    """200 when the service and its database answer; 503 (a problem) otherwise."""
+async def health(services: Services, probe: NamedDependency[Engine]) -> Response[Any]:
+    """200 when the service answers, its database answers and its key store opens; 503 (a
+    problem) otherwise.
+
+    It has a path of its own (issue 12, item 26): its own threads and its own connection pool
+    (``probe``), outside the rate limit and the write queue, so it answers while writes queue.
+    A wrong master secret (no key decrypts) is unhealthy too (item 36): the service could sign
+    nothing. The answer never says why beyond that; the log does.
+    """
 
     def ping() -> None:
-        with services.registry.engine.connect() as connection:
+        with probe.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
 
     try:
-        await anyio.to_thread.run_sync(ping)
+        with anyio.fail_after(HEALTH_TIMEOUT_SECONDS):
+            await anyio.to_thread.run_sync(ping, limiter=_HEALTH_THREADS, abandon_on_cancel=True)
     except Exception:
-        return Response(
-            {
-                "type": "urn:leverup:problem:database-unavailable",
-                "title": "The database does not answer",
-                "status": 503,
-                "detail": "The service is up but its database does not answer.",
-            },
-            status_code=503,
-            media_type="application/problem+json",
+        return _unhealthy(
+            "database-unavailable",
+            "The database does not answer",
+            "The service is up but its database does not answer.",
         )
-    return Response({"status": "ok", "database": "ok"}, media_type=MediaType.JSON)
+    try:
+        with anyio.fail_after(HEALTH_TIMEOUT_SECONDS):
+            await anyio.to_thread.run_sync(
+                _keys_open, services, probe, limiter=_HEALTH_THREADS, abandon_on_cancel=True
+            )
+    except Exception as exc:
+        log.error("health: the signing keys cannot be opened: %s", exc)
+        return _unhealthy(
+            "key-store-unavailable",
+            "The signing keys cannot be opened",
+            "The service is up but cannot open its signing keys.",
+        )
+    return Response(
+        {"status": "ok", "database": "ok", "keys": "ok"},
+        media_type=MediaType.JSON,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 SiteDep = NamedDependency[public.PublicSite]
@@ -188,7 +245,12 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
 
     registry = services.registry  # opens the database and applies pending migrations
     site = public.PublicSite(registry, services.verifier)
-    middleware = []
+    probe = probe_engine(registry.engine)
+
+    def provide_probe() -> Engine:
+        return probe
+
+    middleware: list[Any] = []
     if settings.rate_limit_per_minute:
         # Per client address (catalogue H14); the health check stays outside the limit.
         middleware.append(
@@ -196,6 +258,9 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
                 rate_limit=("minute", settings.rate_limit_per_minute), exclude=["/health"]
             ).middleware
         )
+    # Every body is read in full, bounded in size and time, before any handler or database
+    # work (issue 12, item 25).
+    middleware.append(DefineMiddleware(BodyReader, timeout=settings.body_timeout_seconds))
     return Litestar(
         middleware=middleware,
         route_handlers=[
@@ -214,6 +279,7 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         ],
         dependencies={
             "services": Provide(provide_services, sync_to_thread=False),
+            "probe": Provide(provide_probe, sync_to_thread=False),
             **api.registry_dependencies(registry),
             **public.site_dependencies(site),
         },
@@ -228,8 +294,12 @@ def create_app(settings: Settings | None = None, services: LocalServices | None 
         # Re-signs status lists whose publication is pending, purges expired idempotency keys
         # (LEVERUP_STATUS_REPUBLISH_SECONDS; 0 turns it off).
         lifespan=[background.lifespan(registry)],
-        on_shutdown=[registry.engine.dispose],
+        on_shutdown=[registry.engine.dispose, probe.dispose],
         request_max_body_size=MAX_BODY_BYTES,
+        # A credential's uuid in one spelling only: others are 404 (issue 12, item 38).
+        guards=[canonical_credential_path],
+        # nosniff everywhere, no-store on the API, CSP and no framing for the docs (item 35).
+        before_send=[security_headers],
         multipart_form_part_limit=10,
         openapi_config=openapi_config(
             description="Open Badges 3.0 credentials for LEVER UP competences: issue, store, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import sqlalchemy.exc
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import (
@@ -33,6 +34,7 @@ _HTTP_SLUGS = {
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     406: ("not-acceptable", "Not acceptable"),
+    408: ("request-timeout", "The request body did not arrive in time"),
     409: ("conflict", "Conflict"),
     413: ("request-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
@@ -46,9 +48,18 @@ def problem_type(slug: str) -> str:
     return PROBLEM_PREFIX + slug
 
 
+GENERIC_SERVER_DETAIL = "The service cannot do this right now; its operator can see why in its log."
+"""The detail of every 500 problem: what went wrong (a key that does not open, a setting) is
+for the log, never for the caller (issue 12, item 36)."""
+
+
 def _from_domain(exc: DomainError) -> ProblemDetailsException:
+    detail = exc.detail
+    if exc.status == 500:
+        log.error("%s: %s", exc.slug, exc.detail)
+        detail = GENERIC_SERVER_DETAIL
     return ProblemDetailsException(
-        detail=exc.detail,
+        detail=detail,
         status_code=exc.status,
         headers=exc.headers,
         type_=problem_type(exc.slug),
@@ -95,6 +106,25 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     )
 
 
+def _pool_exhausted(
+    request: Request[Any, Any, Any], exc: sqlalchemy.exc.TimeoutError
+) -> Response[dict[str, Any]]:
+    """No database connection came free in time (the pool's timeout): the service is
+    overloaded, not broken: 503 ``service-busy`` with ``Retry-After``, never a 500."""
+    log.warning("no database connection for %s %s: %s", request.method, request.url.path, exc)
+    return Response(
+        {
+            "type": problem_type("service-busy"),
+            "title": "The service is busy: try again later",
+            "status": 503,
+            "detail": "No database connection came free in time; nothing was changed.",
+        },
+        status_code=503,
+        media_type="application/problem+json",
+        headers={"Retry-After": "5"},
+    )
+
+
 def problem_plugin() -> ProblemDetailsPlugin:
     """The plugin that renders domain and HTTP errors as problems."""
     return ProblemDetailsPlugin(
@@ -107,4 +137,7 @@ def problem_plugin() -> ProblemDetailsPlugin:
     )
 
 
-INTERNAL_ERROR_HANDLERS = {Exception: _internal_error}
+INTERNAL_ERROR_HANDLERS = {
+    sqlalchemy.exc.TimeoutError: _pool_exhausted,
+    Exception: _internal_error,
+}

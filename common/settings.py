@@ -7,6 +7,7 @@ nothing reads the environment anywhere else.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -104,6 +105,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Issuer DIDs shown as known issuers besides this registry's organisations (comma-separated
     in the environment)."""
 
+    header_timeout_seconds: float = 10.0
+    """Time a client has to send a request's headers (``leverup serve``); the connection is
+    closed beyond it."""
+
+    body_timeout_seconds: float = 30.0
+    """Time a client has to send a request's body, read in full before any database work (408
+    ``request-timeout`` beyond it)."""
+
+    write_queue_size: int = 100
+    """Write requests (issue, batch, lifecycle, tokens, keys ...) that may wait for their turn
+    to the database; one more is answered 503 ``service-busy`` with ``Retry-After``."""
+
+    write_queue_wait_seconds: float = 10.0
+    """Longest wait of a write request in that queue (503 ``service-busy`` beyond it)."""
+
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses (or networks) of reverse proxies whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed (comma-separated in the environment); none by default,
+    so the client address is the peer's."""
+
     @property
     def database(self) -> str:
         """The registry database URL (the embedded SQLite default when unset)."""
@@ -151,9 +172,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if not 0 < self.fetch_timeout_seconds <= 60:
             raise ConfigurationError("LEVERUP_FETCH_TIMEOUT_SECONDS must be in (0, 60]")
+        for name in ("header_timeout_seconds", "body_timeout_seconds", "write_queue_wait_seconds"):
+            if not 0 < getattr(self, name) <= 3600:
+                raise ConfigurationError(f"LEVERUP_{name.upper()} must be in (0, 3600]")
+        if self.write_queue_size < 0:
+            raise ConfigurationError("LEVERUP_WRITE_QUEUE_SIZE must not be negative")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ConfigurationError(
+                    f"LEVERUP_TRUSTED_PROXIES: {proxy!r} is not an IP address or network"
+                ) from None
 
 
-_LIST_FIELDS = frozenset({"trusted_dids"})
+_LIST_FIELDS = frozenset({"trusted_dids", "trusted_proxies"})
 """Settings given as comma-separated lists in the environment."""
 
 

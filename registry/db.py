@@ -9,6 +9,7 @@ raised as :class:`~registry.errors.DatabaseUnavailableError`, a 503 problem (cat
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,9 +20,16 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from registry.errors import DatabaseUnavailableError
+from registry.errors import DatabaseUnavailableError, ServiceBusyError
 
-__all__ = ["MIGRATIONS_DIR", "create_db_engine", "default_database_url", "migrate", "session_scope"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "create_db_engine",
+    "default_database_url",
+    "migrate",
+    "probe_engine",
+    "session_scope",
+]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -37,6 +45,24 @@ def _sqlalchemy_url(url: str) -> str:
     return url
 
 
+def _private_sqlite_file(sa_url: str) -> None:
+    """Create the SQLite file (and its directory) readable by its owner only, or tighten an
+    existing one to 0600; SQLite gives its ``-wal``, ``-shm`` and ``-journal`` files the
+    database file's mode, so they are private too (they hold the same data)."""
+    database = sa.make_url(sa_url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for companion in (path, *(path.with_name(path.name + end) for end in _SQLITE_COMPANIONS)):
+        if companion.exists() and companion.stat().st_mode & 0o077:
+            companion.chmod(0o600)
+
+
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -48,6 +74,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 _SQLITE_FULL = 13
 """SQLite's result code for "database or disk is full" (also ``max_page_count`` reached)."""
+_SQLITE_BUSY = 5
+"""SQLite's primary result code for "database is locked" (another writer held the lock for the
+whole busy timeout); the extended codes (``SQLITE_BUSY_SNAPSHOT`` ...) share its low byte."""
 _PG_INSUFFICIENT_RESOURCES = "53"
 """PostgreSQL's SQLSTATE class 53: disk full (53100, "could not extend file"), out of memory,
 too many connections."""
@@ -62,6 +91,11 @@ def _storage_error(context: Any) -> Exception | None:
     original = context.original_exception
     code = getattr(original, "sqlite_errorcode", None)
     state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if isinstance(code, int) and code & 0xFF == _SQLITE_BUSY:
+        return ServiceBusyError(
+            "the database is busy with other writes; nothing was changed, try again",
+            retry_after=2,
+        )
     if code == _SQLITE_FULL or (
         isinstance(state, str) and state.startswith(_PG_INSUFFICIENT_RESOURCES)
     ):
@@ -82,6 +116,7 @@ def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None)
     """
     sa_url = _sqlalchemy_url(url)
     if sa_url.startswith("sqlite"):
+        _private_sqlite_file(sa_url)
         engine = sa.create_engine(
             sa_url,
             echo=echo,
@@ -121,6 +156,12 @@ def create_db_engine(url: str, *, echo: bool = False, schema: str | None = None)
     )
     event.listen(engine, "handle_error", _storage_error)
     return engine
+
+
+def probe_engine(engine: Engine) -> Engine:
+    """A second engine over ``engine``'s database with a connection pool of its own (same
+    connection settings), for the health check: it never waits behind the requests' pool."""
+    return sa.create_engine(engine.url, pool=engine.pool.recreate())
 
 
 def migrate(engine: Engine) -> None:

@@ -12,6 +12,7 @@
     ├── StatusListUnavailableError (503)  a list that was never signed cannot be signed now
     ├── CredentialErasedError (410)       an idempotent replay of an erased credential's issue
     ├── DatabaseUnavailableError (503)    the database refused the write (disk full, …)
+    ├── ServiceBusyError (503)            too many writes waiting for the database
     ├── NotFoundError (404)
     │   ├── OrganisationNotFoundError
     │   ├── CredentialNotFoundError       also for another organisation's credential
@@ -51,6 +52,7 @@ __all__ = [
     "PermissionDeniedError",
     "QuotaExceededError",
     "RoleBadgeNotAllowedError",
+    "ServiceBusyError",
     "SigningKeyNotFoundError",
     "StatusListNotFoundError",
     "StatusListUnavailableError",
@@ -212,6 +214,19 @@ class StatusListUnavailableError(DomainError):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.headers: dict[str, str] = {"Retry-After": "30"}
+
+
+class ServiceBusyError(DomainError):
+    """Too many writes are waiting for the database, or one waited too long; nothing was
+    changed. ``Retry-After`` says when to try again."""
+
+    slug = "service-busy"
+    title = "The service is busy: try again later"
+    status = 503
+
+    def __init__(self, detail: str, *, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.headers: dict[str, str] = {"Retry-After": str(max(1, retry_after))}
 
 
 class DatabaseUnavailableError(DomainError):

@@ -97,8 +97,9 @@ class FetchError(Exception):
 
 
 class FetchRefusedError(FetchError):
-    """The URL, its port or an address its host resolves to is refused by the policy; nothing
-    was sent."""
+    """The URL, its port or an address its host resolves to is refused by the policy, or the
+    host does not resolve (the same refusal, so that it tells nothing about internal names);
+    nothing was sent."""
 
 
 class FetchMediaTypeError(FetchError):
@@ -227,6 +228,10 @@ def address_refusal(address: str, *, allow_private: bool = False) -> str | None:
 
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _not_public(host: str) -> str:
+    return f"the host {host[:100]!r} does not resolve to public addresses only"
 
 
 def _legacy_ipv4(host: str) -> bool:
@@ -419,14 +424,16 @@ class HttpFetcher(Fetcher):
                     f"the host {host[:100]!r} could not be resolved within "
                     f"{self.policy.timeout:g} s"
                 ) from None
-            except (OSError, UnicodeError) as exc:
-                raise FetchError(f"the host {host[:100]!r} cannot be resolved ({exc})") from None
-        if not addresses:
-            raise FetchError(f"the host {host[:100]!r} has no address")
-        for address in addresses:
-            reason = address_refusal(address, allow_private=self.policy.allow_private)
-            if reason is not None:
-                raise FetchRefusedError(f"the host {host[:100]!r} is not allowed: {reason}")
+            except (OSError, UnicodeError):
+                addresses = []
+        # A host that does not resolve and one that resolves to a private address get the same
+        # refusal, without the resolver's text or the address: otherwise the answer tells
+        # which internal host names exist (issue 12, item 38).
+        if not addresses or any(
+            address_refusal(address, allow_private=self.policy.allow_private) is not None
+            for address in addresses
+        ):
+            raise FetchRefusedError(_not_public(host))
         return addresses[0]
 
     def _get(

@@ -14,11 +14,12 @@
 - ``GET /api/v1/credentials/{uuid}`` (viewer+): the registry's record with the signed bytes;
   another organisation's credential is ``404`` like one that does not exist.
 - ``GET /api/v1/credentials`` (viewer+): a page of the organisation's credentials, newest first,
-  filtered by ``achievement``, ``status``, ``recipient`` (an e-mail address), ``issuedFrom``,
+  filtered by ``achievement``, ``status``, ``issuedFrom``,
   ``issuedUntil`` (date-times or dates), ``valid`` (not expired); ``limit`` 1 to 100 (20),
   ``offset``; ``X-Total-Count`` and ``Link`` (first, prev, next, last) headers.
 - ``POST /api/v1/credentials/search`` (viewer+): the same filters, ``limit`` and ``offset`` as a
-  JSON body; the preferred form for ``recipient`` (no address in URLs or access logs).
+  JSON body, and ``recipient`` (an e-mail address), which the GET refuses (400: no address in
+  URLs, access logs or ``Link`` headers).
 - The public copy ``GET /credentials/{uuid}`` (signed bytes or the human page) lives in
   :mod:`app.public`.
 """
@@ -233,6 +234,11 @@ async def get_credential(
     return Response(body, media_type="application/json", headers=NO_STORE)
 
 
+QUERY_REFUSED: Final = frozenset({"recipient"})
+"""Search filters refused in the query string: an e-mail address in a URL reaches access logs
+and ``Link`` headers (issue 12, item 34); ``POST /api/v1/credentials/search`` takes it."""
+
+
 @get(
     "/api/v1/credentials",
     tags=["credentials"],
@@ -240,24 +246,33 @@ async def get_credential(
     responses=problems(400, 401, 403, 422),
 )
 async def search_credentials(
+    request: Request[Any, Any, Any],
     registry: RegistryDep,
     session: SessionDep,
     principal: PrincipalDep,
     achievement: Annotated[str | None, QueryParameter(max_length=64)] = None,
     status: Annotated[str | None, QueryParameter(max_length=16)] = None,
-    recipient: Annotated[str | None, QueryParameter(max_length=254)] = None,
     issued_from: Annotated[str | None, QueryParameter(name="issuedFrom", max_length=40)] = None,
     issued_until: Annotated[str | None, QueryParameter(name="issuedUntil", max_length=40)] = None,
     valid: FromQuery[bool | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT)] = 20,
     offset: Annotated[int, QueryParameter(ge=0, le=2**31 - 1)] = 0,
 ) -> Response[bytes]:
-    """A page of the organisation's credentials, newest first (viewer+)."""
+    """A page of the organisation's credentials, newest first (viewer+).
+
+    ``recipient`` is refused here (400): send it in the body of ``POST
+    /api/v1/credentials/search``, so the address never appears in a URL.
+    """
     require(principal, "viewer")
+    refused = QUERY_REFUSED & {name for name, _ in request.query_params.multi_items()}
+    if refused:
+        raise ValidationException(
+            detail="the recipient's address is refused in the query string (URLs reach logs): "
+            "send it in the body of POST /api/v1/credentials/search"
+        )
     filters = SearchFilters(
         achievement=achievement,
         status=status,
-        recipient_email=recipient,
         issued_from=None if issued_from is None else parse_when(issued_from, end_of_day=False),
         issued_until=None if issued_until is None else parse_when(issued_until, end_of_day=True),
         valid=valid,
@@ -280,7 +295,6 @@ async def search_credentials(
         for name, value in (
             ("achievement", achievement),
             ("status", status),
-            ("recipient", recipient),
             ("issuedFrom", issued_from),
             ("issuedUntil", issued_until),
             ("valid", None if valid is None else str(valid).lower()),

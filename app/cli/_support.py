@@ -12,11 +12,11 @@ import getpass
 import json
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 from sqlmodel import Session
@@ -44,7 +44,9 @@ __all__ = [
     "pass_context",
     "printable",
     "read_json",
+    "read_seed",
     "registry_scope",
+    "seed_file_option",
     "transaction",
     "write",
 ]
@@ -126,6 +128,35 @@ def cli_settings() -> Settings:
         if registered is not None and registered != settings.base_url:
             settings = load_settings(base_url=registered)
     return settings
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def seed_file_option() -> Callable[[_F], _F]:
+    """``--seed-file FILE``: the 32-byte Ed25519 seed, 64 hex digits, read from FILE or, with
+    ``-``, from standard input. Never a command-line value: that would show in the process list
+    and the shell history (issue 12, item 38)."""
+    return click.option(
+        "--seed-file",
+        "seed_file",
+        required=True,
+        metavar="FILE",
+        type=click.File("r", encoding="ascii", errors="replace"),
+        help="File holding the 32-byte Ed25519 seed as 64 hex digits; '-' reads standard input.",
+    )
+
+
+def read_seed(handle: Any) -> bytes:
+    """The seed in an open ``--seed-file``; exit 1 unless it is 64 hex digits."""
+    text = handle.read(200).strip()
+    try:
+        seed = bytes.fromhex(text)
+    except ValueError:
+        seed = b""
+    if len(seed) != 32:
+        fail("--seed-file must hold 64 hex digits (a 32-byte seed)")
+    return seed
 
 
 class Context:

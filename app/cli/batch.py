@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -125,6 +126,15 @@ def _issue(
         fail(f"the database failed ({type(exc).__name__}); nothing was issued", EXIT_INCOMPLETE)
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (0600, an existing file too): the
+    CSV holds recipients' e-mail addresses in plain text."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(text)
+
+
 @click.command("issue-batch")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--org", "slug", required=True, metavar="SLUG", help="The issuing organisation.")
@@ -157,7 +167,7 @@ def issue_batch(file: Path, slug: str, actor: str | None, out: Path | None, chec
         click.echo(item.credential_id)
     if out is not None:
         try:
-            out.write_text(_issued_csv(items, links, rows), encoding="utf-8", newline="")
+            _write_private(out, _issued_csv(items, links, rows))
         except OSError as exc:
             fail(f"issued {len(items)} credentials but cannot write {out}: {exc}", EXIT_INCOMPLETE)
     wrote = f"; wrote {out}" if out is not None else ""

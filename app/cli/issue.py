@@ -10,7 +10,7 @@ seed, offline too.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 import msgspec
@@ -24,6 +24,8 @@ from app.cli._support import (
     parse_when,
     pass_context,
     read_json,
+    read_seed,
+    seed_file_option,
     transaction,
     write,
 )
@@ -152,20 +154,19 @@ def _drop_none(value: Any) -> Any:
 
 @click.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--seed-hex", required=True, metavar="HEX", help="32-byte Ed25519 seed, hex.")
+@seed_file_option()
 @click.option("--created", metavar="DATETIME", help="Proof creation time (default: now).")
 @click.option("--verification-method", metavar="URL", help="Default: the seed's did:key.")
-def sign(file: Path, seed_hex: str, created: str | None, verification_method: str | None) -> None:
+def sign(
+    file: Path, seed_file: TextIO, created: str | None, verification_method: str | None
+) -> None:
     """Sign any unsigned credential FILE with eddsa-rdfc-2022; print the signed JSON."""
     from app.context import default_processor
     from issuer import Signer, sign_credential
     from keys.did import did_key_verification_method
     from keys.ed25519 import Ed25519KeyPair
 
-    try:
-        key_pair = Ed25519KeyPair.from_seed(bytes.fromhex(seed_hex))
-    except ValueError:
-        fail("--seed-hex must be 64 hex digits (a 32-byte seed)")
+    key_pair = Ed25519KeyPair.from_seed(read_seed(seed_file))
     document = read_json(file)
     if not isinstance(document, dict):
         fail("the credential must be a JSON object")

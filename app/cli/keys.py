@@ -5,10 +5,19 @@ organisation's key-compromise drill (``keys compromise``, catalogue J13).
 from __future__ import annotations
 
 import json
+from typing import TextIO
 
 import click
 
-from app.cli._support import Context, cli_actor, fail, pass_context, transaction
+from app.cli._support import (
+    Context,
+    cli_actor,
+    fail,
+    pass_context,
+    read_seed,
+    seed_file_option,
+    transaction,
+)
 from registry.credentials import KeyCompromiseService
 from registry.orgs import OrganisationService
 
@@ -58,16 +67,13 @@ def keys_create(ctx: Context) -> None:
 
 
 @keys.command("import")
-@click.option("--seed-hex", required=True, metavar="HEX", help="32-byte Ed25519 seed, hex.")
+@seed_file_option()
 @pass_context
-def keys_import(ctx: Context, seed_hex: str) -> None:
+def keys_import(ctx: Context, seed_file: TextIO) -> None:
     """Import a seed as the local issuer's new signing key (older keys stay published)."""
     from keys.errors import KeysError
 
-    try:
-        seed = bytes.fromhex(seed_hex)
-    except ValueError:
-        fail("--seed-hex must be 64 hex digits (a 32-byte seed)")
+    seed = read_seed(seed_file)
     try:
         record = ctx.services.store.import_seed(ctx.services.issuer_did, seed)
     except (KeysError, ValueError) as exc:

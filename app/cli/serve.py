@@ -38,6 +38,7 @@ def serve(ctx: Context, host: str, port: int) -> None:
     import uvicorn
 
     from app.asgi import create_app
+    from app.server import uvicorn_options
 
     _check_port(host, port)
     if not base_url_configured():
@@ -95,7 +96,13 @@ def serve(ctx: Context, host: str, port: int) -> None:
                 ]
             )
         )
-    uvicorn.run(create_app(services=services), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(services=services),
+        host=host,
+        port=port,
+        log_level="info",
+        **uvicorn_options(ctx.settings),
+    )
 
 
 def _check_port(host: str, port: int) -> None:

@@ -148,7 +148,7 @@ async def stylesheet() -> Response[bytes]:
     """The pages' only stylesheet (self-hosted: the CSP allows nothing else)."""
     return Response(
         _STYLESHEET,
-        media_type="text/css; charset=utf-8",
+        media_type="text/css",  # Litestar adds "; charset=utf-8" to text types itself
         headers={"Cache-Control": "public, max-age=86400", "X-Content-Type-Options": "nosniff"},
     )
 

@@ -65,15 +65,22 @@ def wire_status(record: CredentialRecord) -> str:
 
 
 def credential_uuid(text: str) -> str:
-    """The canonical form of a credential uuid.
+    """``text`` if it is a credential uuid in its one canonical spelling (lower-case hex with
+    hyphens, as in the credential's ``id``).
+
+    Any other spelling (upper case, no hyphens, braces, ``urn:uuid:``) names no credential: a
+    credential answers at one address only (issue 12, item 38).
 
     Raises:
-        CredentialNotFoundError: If ``text`` is not a uuid (so it names no credential).
+        CredentialNotFoundError: If ``text`` is not a canonical uuid (so it names no credential).
     """
     try:
-        return str(uuid.UUID(text))
+        canonical = str(uuid.UUID(text))
     except (ValueError, TypeError, AttributeError):
-        raise CredentialNotFoundError(f"no credential {text!r:.60}") from None
+        canonical = None
+    if canonical is None or canonical != text:
+        raise CredentialNotFoundError(f"no credential {text!r:.60}")
+    return canonical
 
 
 class CredentialReader:

@@ -112,6 +112,15 @@ class DbKeyStore(KeyStoreBase):
         query = query.order_by(col(SigningKeyRecord.controller), col(SigningKeyRecord.id))
         return builtins.list(self._session.exec(query).all())
 
+    def check_opens(self) -> None:
+        """Check that the master secret opens the oldest key stored (nothing stored: nothing to
+        check); the health check asks.
+
+        Raises:
+            KeyStoreError: The key does not decrypt (a wrong master secret) or is inconsistent.
+        """
+        self._check_master()
+
     def _check_master(self) -> None:
         """Fail closed unless the master secret opens the oldest key already stored."""
         first = self._session.exec(

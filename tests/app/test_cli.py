@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
 from app.cli import main
@@ -26,8 +27,16 @@ ISSUE = [
 ]
 
 
-def _run(runner: CliRunner, *args: str) -> Result:
-    return runner.invoke(main, list(args), catch_exceptions=False)
+def _run(runner: CliRunner, *args: str, stdin: str | None = None) -> Result:
+    return runner.invoke(main, list(args), catch_exceptions=False, input=stdin)
+
+
+def _seed_file(tmp_path: Path, text: str = SEED) -> str:
+    """A seed file (``--seed-file``; the seed is never a command-line value, issue 12 item 38)."""
+    path = tmp_path / "seed.hex"
+    path.write_text(text + "\n", encoding="ascii")
+    path.chmod(0o600)
+    return str(path)
 
 
 def _issue(runner: CliRunner, tmp_path: Path, *extra: str, name: str = "c.json") -> Path:
@@ -170,8 +179,8 @@ class TestVerify:
             runner,
             "sign",
             str(path),
-            "--seed-hex",
-            SEED,
+            "--seed-file",
+            _seed_file(tmp_path),
             "--verification-method",
             "did:web:elsewhere.example#key-1",
         )
@@ -196,14 +205,20 @@ class TestVerify:
 
 
 class TestSign:
-    """leverup sign FILE --seed-hex HEX."""
+    """leverup sign FILE --seed-file FILE."""
 
     def test_sign_with_did_key_verifies(self, runner: CliRunner, tmp_path: Path) -> None:
         """The default verification method is the seed's did:key; the result verifies."""
         path = tmp_path / "u.json"
         path.write_text(json.dumps(_unsigned()))
         result = _run(
-            runner, "sign", str(path), "--seed-hex", SEED, "--created", "2025-02-03T04:05:06Z"
+            runner,
+            "sign",
+            str(path),
+            "--seed-file",
+            _seed_file(tmp_path),
+            "--created",
+            "2025-02-03T04:05:06Z",
         )
         assert result.exit_code == 0, result.output
         signed = json.loads(result.stdout)
@@ -213,10 +228,22 @@ class TestSign:
         path.write_text(result.stdout)
         assert _run(runner, "verify", str(path)).exit_code == 0
 
+    def test_i12_38_sign_reads_the_seed_from_standard_input(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        """Item 38: ``--seed-file -`` reads the seed from standard input; the result verifies
+        with the seed's did:key."""
+        path = tmp_path / "u.json"
+        path.write_text(json.dumps(_unsigned()))
+        result = _run(runner, "sign", str(path), "--seed-file", "-", stdin=SEED)
+        assert result.exit_code == 0, result.output
+        path.write_text(result.stdout)
+        assert _run(runner, "verify", str(path)).exit_code == 0
+
     def test_bad_seed(self, runner: CliRunner, tmp_path: Path) -> None:
         path = tmp_path / "u.json"
         path.write_text(json.dumps(_unsigned()))
-        result = _run(runner, "sign", str(path), "--seed-hex", "abcd")
+        result = _run(runner, "sign", str(path), "--seed-file", _seed_file(tmp_path, "abcd"))
         assert result.exit_code == 1
         assert "64 hex digits" in result.stderr
 
@@ -225,14 +252,16 @@ class TestSign:
         document["credentialSubject"]["fooUndefined"] = "x"
         path = tmp_path / "u.json"
         path.write_text(json.dumps(document))
-        result = _run(runner, "sign", str(path), "--seed-hex", SEED)
+        result = _run(runner, "sign", str(path), "--seed-file", _seed_file(tmp_path))
         assert result.exit_code == 1
         assert "fooUndefined" in result.stderr
 
     def test_bad_created(self, runner: CliRunner, tmp_path: Path) -> None:
         path = tmp_path / "u.json"
         path.write_text(json.dumps(_unsigned()))
-        result = _run(runner, "sign", str(path), "--seed-hex", SEED, "--created", "yesterday")
+        result = _run(
+            runner, "sign", str(path), "--seed-file", _seed_file(tmp_path), "--created", "yesterday"
+        )
         assert result.exit_code == 1
 
 
@@ -269,15 +298,35 @@ class TestKeys:
             "verificationMethod",
         }
 
-    def test_import_seed(self, runner: CliRunner) -> None:
+    def test_import_seed(self, runner: CliRunner, tmp_path: Path) -> None:
         _run(runner, "keys", "create")
-        result = _run(runner, "keys", "import", "--seed-hex", SEED)
+        result = _run(runner, "keys", "import", "--seed-file", _seed_file(tmp_path))
         assert result.exit_code == 0, result.output
         assert result.stdout.strip().endswith("#key-2")
 
-    def test_import_bad_seed(self, runner: CliRunner) -> None:
-        result = _run(runner, "keys", "import", "--seed-hex", "zz")
+    def test_import_bad_seed(self, runner: CliRunner, tmp_path: Path) -> None:
+        result = _run(runner, "keys", "import", "--seed-file", _seed_file(tmp_path, "zz"))
         assert result.exit_code == 1
+
+    def test_i12_38_import_reads_the_seed_from_standard_input(self, runner: CliRunner) -> None:
+        """Item 38: ``--seed-file -`` reads the seed from standard input."""
+        _run(runner, "keys", "create")
+        result = _run(runner, "keys", "import", "--seed-file", "-", stdin=SEED + "\n")
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip().endswith("#key-2")
+
+    @pytest.mark.parametrize("command", [["keys", "import"], ["sign", "u.json"]])
+    def test_i12_38_seed_is_never_a_command_line_value(
+        self, runner: CliRunner, tmp_path: Path, command: list[str]
+    ) -> None:
+        """Item 38: ``--seed-hex`` (a private seed in the process list and the shell history)
+        is gone: a usage error (exit 2), nothing imported or signed."""
+        (tmp_path / "u.json").write_text(json.dumps(_unsigned()))
+        args = [tmp_path / part if part == "u.json" else part for part in command]
+        result = _run(runner, *map(str, args), "--seed-hex", SEED)
+        assert result.exit_code == 2
+        assert "No such option '--seed-hex'" in result.output
+        assert SEED not in result.stdout
 
 
 class TestCatalogue:

@@ -46,7 +46,9 @@ def _foreign(tmp_path: Path, runner: CliRunner) -> Path:
     }
     source = tmp_path / "unsigned.json"
     source.write_text(json.dumps(unsigned))
-    result = _run(runner, "sign", str(source), "--seed-hex", SEED)
+    seed = tmp_path / "seed.hex"
+    seed.write_text(SEED, encoding="ascii")  # --seed-file: never on the command line (item 38)
+    result = _run(runner, "sign", str(source), "--seed-file", str(seed))
     assert result.exit_code == 0, result.output
     signed = tmp_path / "foreign.json"
     signed.write_text(result.stdout)

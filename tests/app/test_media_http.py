@@ -360,11 +360,14 @@ class TestQrCodes:
         other = f"{BASE}/credentials/{uuid.uuid4()}"
         assert _expected_matrix(other) != _expected_matrix(credential["id"])
 
-    def test_qr_of_uppercase_uuid_encodes_the_canonical_url(
+    def test_qr_of_uppercase_uuid_is_not_found(
         self, client: TestClient[Any], credential: dict[str, Any]
     ) -> None:
-        """The code carries the stored id, not the text of the request path."""
+        """A credential answers at its canonical uuid only (issue 12, item 38): the upper-case
+        spelling is 404, the canonical one carries the stored id."""
         response = client.get(f"/credentials/{_uuid(credential).upper()}/qr.png")
+        assert response.status_code == 404
+        response = client.get(f"/credentials/{_uuid(credential)}/qr.png")
         assert response.status_code == 200
         assert _png_matrix(response.content)[0] == _expected_matrix(credential["id"])
 

@@ -43,7 +43,7 @@ class TestService:
     def test_health(self, client: TestClient) -> None:  # type: ignore[type-arg]
         response = client.get("/health")
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok"}
+        assert response.json() == {"status": "ok", "database": "ok", "keys": "ok"}
 
     def test_health_without_database(
         self,
@@ -51,12 +51,15 @@ class TestService:
         services: LocalServices,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        """When the database does not answer, /health is a 503 problem."""
+        """When the database does not answer, /health is a 503 problem.
 
-        def broken() -> None:
+        The health check has a connection pool of its own (issue 12, item 26), over the same
+        database: refusing every new connection to the database reaches it."""
+
+        def broken(*_args: object, **_kwargs: object) -> None:
             raise OSError("connection refused")
 
-        monkeypatch.setattr(services.registry.engine, "connect", broken)
+        monkeypatch.setattr(services.registry.engine.dialect, "connect", broken)
         response = client.get("/health")
         assert response.status_code == 503
         assert response.headers["content-type"] == PROBLEM

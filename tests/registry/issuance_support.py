@@ -18,12 +18,14 @@ from typing import Any
 import msgspec
 import sqlalchemy as sa
 from litestar import Litestar
+from litestar.middleware import DefineMiddleware
 from registry_support import ACTOR, create_token, scope
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import col, func, select
 
 from app import api
+from app.http_limits import BodyReader
 from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from app.verification import make_verifier
 from registry.context import Registry
@@ -110,6 +112,7 @@ def make_credentials_app(registry: Registry) -> Litestar:
     default body limit.
     """
     return Litestar(
+        middleware=[DefineMiddleware(BodyReader, timeout=registry.settings.body_timeout_seconds)],
         route_handlers=api.ROUTES,
         dependencies=api.registry_dependencies(registry),
         plugins=[problem_plugin()],

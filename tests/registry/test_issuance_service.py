@@ -252,11 +252,14 @@ class TestGet:
     def test_get_returns_the_organisations_credential(
         self, registry: Registry, org: OrganisationRecord
     ) -> None:
-        """get() finds a credential of the organisation by its uuid."""
+        """get() finds a credential of the organisation by its uuid, in its canonical spelling
+        only (issue 12, item 38: another spelling names no credential)."""
         record = _issue(registry, org, request_of(competence_body()))
         with scope(registry) as session:
-            found = IssuanceService(registry, session).get(org, record.id.upper())
+            found = IssuanceService(registry, session).get(org, record.id)
             assert found.id == record.id
+            with pytest.raises(CredentialNotFoundError):
+                IssuanceService(registry, session).get(org, record.id.upper())
 
     def test_other_organisations_credential_is_not_found(
         self, registry: Registry, org: OrganisationRecord

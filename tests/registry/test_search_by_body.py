@@ -53,15 +53,16 @@ def test_search_by_recipient_in_the_body(client: TestClient[Any], tokens: Tokens
 
 
 def test_post_and_get_agree(client: TestClient[Any], tokens: Tokens) -> None:
-    """Same filters, same page, whichever form is used."""
-    wanted: dict[str, str | int] = {
-        "recipient": "ada@example.org",
-        "achievement": "teamwork",
-        "limit": 5,
-    }
+    """Same filters, same page, whichever form is used (recipient only in the POST: the GET
+    refuses it in the query string, issue 12 item 34)."""
+    wanted: dict[str, str | int] = {"achievement": "teamwork", "limit": 5}
     posted = client.post(SEARCH, json=wanted, headers=bearer(tokens.viewer)).json()
     got = client.get("/api/v1/credentials", params=wanted, headers=bearer(tokens.viewer)).json()
-    assert _ids(posted) == _ids(got) and len(posted["items"]) == 1
+    assert _ids(posted) == _ids(got) and posted["items"]
+    narrowed = client.post(
+        SEARCH, json={**wanted, "recipient": "ada@example.org"}, headers=bearer(tokens.viewer)
+    ).json()
+    assert len(narrowed["items"]) == 1 and _ids(narrowed) <= _ids(got)
 
 
 def test_paging_in_the_body(client: TestClient[Any], tokens: Tokens) -> None:

@@ -121,10 +121,11 @@ def test_e1_ip_literal_urls_are_refused_without_a_connection(
 
 
 def test_e1_name_resolving_to_loopback_is_refused(no_network: list[Any]) -> None:
-    """``localtest.me`` is a public name that resolves to 127.0.0.1."""
+    """``localtest.me`` is a public name that resolves to 127.0.0.1: refused, with the words a
+    name that does not resolve gets too (issue 12, item 38: no oracle for internal names)."""
     fetcher, recorder, asked = _fetcher([["127.0.0.1"]])
     message = _refused(fetcher, "https://localtest.me/.well-known/did.json")
-    assert "loopback" in message
+    assert message == "the host 'localtest.me' does not resolve to public addresses only"
     assert asked == ["localtest.me"]
     assert recorder.connects == []
     assert no_network == []
