@@ -73,6 +73,14 @@ def engine(request: pytest.FixtureRequest, database_url: str) -> Iterator[Engine
     engine.dispose()
 
 
+@pytest.fixture
+def bare_engine(request: pytest.FixtureRequest, database_url: str) -> Iterator[Engine]:
+    """An engine on an empty database, no migration applied yet (the migration tests)."""
+    engine = create_db_engine(database_url, schema=getattr(request.node, "pg_schema", None))
+    yield engine
+    engine.dispose()
+
+
 def table_names(engine: Engine) -> set[str]:
     return set(sa.inspect(engine).get_table_names())
 

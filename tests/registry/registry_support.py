@@ -270,3 +270,17 @@ def lifecycle(
         service = LifecycleService(registry, session)
         record: CredentialRecord = getattr(service, action)(org, credential_id, actor=ACTOR, **kw)
         return record
+
+
+def alembic(engine: Engine, action: str, revision: str) -> None:
+    """Run Alembic's ``upgrade`` or ``downgrade`` to ``revision`` on ``engine``."""
+    from alembic import command
+    from alembic.config import Config
+
+    from registry.db import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        getattr(command, action)(config, revision)

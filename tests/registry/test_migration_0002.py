@@ -4,61 +4,17 @@
 from __future__ import annotations
 
 import json
-import os
-import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from registry_support import alembic
 from sqlalchemy.engine import Engine
 
-from registry.db import MIGRATIONS_DIR, create_db_engine, migrate
+from registry.db import MIGRATIONS_DIR, migrate
 
-PG_URL = os.environ.get("LEVERUP_TEST_DATABASE_URL")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-def _backends() -> list[object]:
-    pg = pytest.param(
-        "postgresql",
-        marks=pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured"),
-    )
-    return ["sqlite", pg]
-
-
-@pytest.fixture(params=_backends())
-def bare_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """An engine on an empty database (no migration applied yet)."""
-    if request.param == "sqlite":
-        engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        yield engine
-        engine.dispose()
-        return
-    assert PG_URL is not None
-    schema = f"m_{secrets.token_hex(6)}"
-    admin = create_db_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine = create_db_engine(PG_URL, schema=schema)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
-def _upgrade(engine: Engine, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
 
 
 def _signed(key: str) -> bytes:
@@ -98,7 +54,7 @@ def _seed_0001(engine: Engine) -> None:
 
 def test_upgrade_from_0001_keeps_data_and_backfills(bare_engine: Engine) -> None:
     """key_id from each proof (None once erased); signed lists up to date, unsigned ones not."""
-    _upgrade(bare_engine, "0001")
+    alembic(bare_engine, "upgrade", "0001")
     _seed_0001(bare_engine)
     migrate(bare_engine)
     with bare_engine.connect() as c:

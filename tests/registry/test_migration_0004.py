@@ -5,63 +5,17 @@ their name keys, a later look-alike name keeps none."""
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from registry_support import make_registry, scope
+from registry_support import alembic, make_registry, scope
 from sqlalchemy.engine import Engine
 
 from registry.audit.log import GENESIS_HASH, AuditLog, entry_hash
-from registry.db import MIGRATIONS_DIR, create_db_engine, migrate
+from registry.db import migrate
 
-PG_URL = os.environ.get("LEVERUP_TEST_DATABASE_URL")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 CREDENTIAL = "00000000-0000-4000-8000-000000000001"
-
-
-def _backends() -> list[object]:
-    pg = pytest.param(
-        "postgresql", marks=pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured")
-    )
-    return ["sqlite", pg]
-
-
-@pytest.fixture(params=_backends())
-def bare_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """An engine on an empty database (no migration applied yet)."""
-    if request.param == "sqlite":
-        engine = create_db_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        yield engine
-        engine.dispose()
-        return
-    assert PG_URL is not None
-    schema = f"m_{secrets.token_hex(6)}"
-    admin = create_db_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine = create_db_engine(PG_URL, schema=schema)
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
-
-def _alembic(engine: Engine, action: str, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
 
 
 def _seed_0002(engine: Engine) -> None:
@@ -121,7 +75,7 @@ def test_i12_upgrade_from_0002_keeps_old_chains_and_fills_name_keys(bare_engine:
     and verify; a new entry is version 2 and verifies after
     them; clearing reasons leaves version-1 text (its hash depends on it); name keys are filled,
     the look-alike second name gets none."""
-    _alembic(bare_engine, "upgrade", "0002")
+    alembic(bare_engine, "upgrade", "0002")
     _seed_0002(bare_engine)
     migrate(bare_engine)
     with bare_engine.connect() as c:
@@ -153,7 +107,7 @@ def test_i12_upgrade_from_0002_keeps_old_chains_and_fills_name_keys(bare_engine:
 def test_i12_downgrade_to_0002_and_up_again(bare_engine: Engine) -> None:
     """0004_registry_semantics is reversible (and 0003_seen_status_bits below it)."""
     migrate(bare_engine)
-    _alembic(bare_engine, "downgrade", "0002")
+    alembic(bare_engine, "downgrade", "0002")
     columns = {c["name"] for c in sa.inspect(bare_engine).get_columns("audit_log")}
     assert "reason_hash" not in columns and "hash_version" not in columns
     migrate(bare_engine)
