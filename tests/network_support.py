@@ -17,13 +17,15 @@ import json
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
 
+import httpcore
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -273,3 +275,17 @@ def bits_with(*indexes: int, size: int = 131_072) -> bytes:
     for index in indexes:
         data[index >> 3] |= 0x80 >> (index & 7)
     return bytes(data)
+
+
+class NeverConnect(httpcore.NetworkBackend):
+    """A network backend that fails the test if a connection is ever opened."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        pytest.fail(f"a connection to {host}:{port} was opened")

@@ -10,12 +10,11 @@ could learn which internal names exist. Both now get the same 422 with the same 
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable
 from typing import Any
 
-import httpcore
 import pytest
 from litestar.testing import TestClient
+from network_support import NeverConnect
 from public_support import (  # noqa: F401 - fixtures
     client,
     clock,
@@ -29,20 +28,6 @@ from public_support import (  # noqa: F401 - fixtures
 from app import public
 from app.public import _verify
 from verifier.fetch import Fetcher, FetchError, FetchPolicy, FetchRefusedError, HttpFetcher
-
-
-class NeverConnect(httpcore.NetworkBackend):
-    """A network backend that fails the test if a connection is ever opened."""
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        pytest.fail(f"a connection to {host}:{port} was opened")
 
 
 def _resolve(host: str, port: int) -> list[str]:

@@ -16,16 +16,15 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-import httpcore
 import msgspec
 import pytest
 from litestar.testing import TestClient
-from network_support import Route, TestServer, serve
+from network_support import NeverConnect, Route, TestServer, serve
 from PIL import Image
 from public_support import (  # noqa: F401 - fixtures
     BASE_URL,
@@ -135,20 +134,6 @@ def _png() -> bytes:
 
 # ---------------------------------------------------------------------------------------------
 # fetchers and clients
-
-
-class NeverConnect(httpcore.NetworkBackend):
-    """A network backend that fails the test if a connection is ever opened."""
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        pytest.fail(f"a connection to {host}:{port} was opened")
 
 
 class NoFetch(Fetcher):
