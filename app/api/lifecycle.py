@@ -13,11 +13,13 @@ Handlers take the ``registry``, ``session`` and ``principal`` dependencies of
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, Literal
 from uuid import UUID
 
 import msgspec
 from litestar import Response, delete, post
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, JSONBody
 from sqlmodel import Session
 
@@ -84,16 +86,38 @@ def _state(
 
 
 _LIFECYCLE: Final = "/api/v1/credentials/{credential_id:uuid}"
+_CHANGE_PROBLEMS: Final = (400, 401, 403, 404, 409, 422, 503)
+_ERASE_PROBLEMS: Final = (400, 401, 403, 404, 409)
 
 
-@post(
-    _LIFECYCLE + "/revoke",
-    sync_to_thread=True,
-    status_code=200,
-    tags=["lifecycle"],
-    security=BEARER,
-    responses=problems(400, 401, 403, 404, 409, 422, 503),
-)
+def _route(
+    path: str, problem_codes: tuple[int, ...], *, method: Literal["POST", "DELETE"] = "POST"
+) -> HTTPRouteHandler:
+    """The decorator of one lifecycle route under ``/api/v1/credentials/{id}``: admin bearer,
+    200 with the new state, its problems."""
+    options: dict[str, Any] = {
+        "sync_to_thread": True,
+        "status_code": 200,
+        "tags": ["lifecycle"],
+        "security": BEARER,
+        "responses": problems(*problem_codes),
+    }
+    handler = delete if method == "DELETE" else post
+    return handler(_LIFECYCLE + path, **options)
+
+
+def _change(
+    registry: Registry,
+    session: Session,
+    principal: Principal,
+    action: Callable[[LifecycleService], CredentialRecord],
+) -> Response[bytes]:
+    """Check the admin role, run one lifecycle ``action`` and answer the credential's state."""
+    require(principal, "admin")
+    return _state(registry, session, principal, action(LifecycleService(registry, session)))
+
+
+@_route("/revoke", _CHANGE_PROBLEMS)
 def revoke_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -102,21 +126,17 @@ def revoke_credential(
     data: JSONBody[ReasonBody],
 ) -> Response[bytes]:
     """Revoke a credential for good (admin); a reason is required."""
-    require(principal, "admin")
-    record = LifecycleService(registry, session).revoke(
-        principal.org, str(credential_id), reason=data.reason, actor=principal.actor
+    return _change(
+        registry,
+        session,
+        principal,
+        lambda service: service.revoke(
+            principal.org, str(credential_id), reason=data.reason, actor=principal.actor
+        ),
     )
-    return _state(registry, session, principal, record)
 
 
-@post(
-    _LIFECYCLE + "/suspend",
-    sync_to_thread=True,
-    status_code=200,
-    tags=["lifecycle"],
-    security=BEARER,
-    responses=problems(400, 401, 403, 404, 409, 422, 503),
-)
+@_route("/suspend", _CHANGE_PROBLEMS)
 def suspend_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -125,21 +145,17 @@ def suspend_credential(
     data: JSONBody[ReasonBody],
 ) -> Response[bytes]:
     """Suspend an active credential (admin); a reason is required."""
-    require(principal, "admin")
-    record = LifecycleService(registry, session).suspend(
-        principal.org, str(credential_id), reason=data.reason, actor=principal.actor
+    return _change(
+        registry,
+        session,
+        principal,
+        lambda service: service.suspend(
+            principal.org, str(credential_id), reason=data.reason, actor=principal.actor
+        ),
     )
-    return _state(registry, session, principal, record)
 
 
-@post(
-    _LIFECYCLE + "/reinstate",
-    sync_to_thread=True,
-    status_code=200,
-    tags=["lifecycle"],
-    security=BEARER,
-    responses=problems(400, 401, 403, 404, 409, 422, 503),
-)
+@_route("/reinstate", _CHANGE_PROBLEMS)
 def reinstate_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -147,21 +163,15 @@ def reinstate_credential(
     credential_id: FromPath[UUID],
 ) -> Response[bytes]:
     """Re-issue a suspended credential under its id, with a new status index (admin)."""
-    require(principal, "admin")
-    record = LifecycleService(registry, session).reinstate(
-        principal.org, str(credential_id), actor=principal.actor
+    return _change(
+        registry,
+        session,
+        principal,
+        lambda service: service.reinstate(principal.org, str(credential_id), actor=principal.actor),
     )
-    return _state(registry, session, principal, record)
 
 
-@post(
-    _LIFECYCLE + "/renew",
-    sync_to_thread=True,
-    status_code=200,
-    tags=["lifecycle"],
-    security=BEARER,
-    responses=problems(400, 401, 403, 404, 409, 422, 503),
-)
+@_route("/renew", _CHANGE_PROBLEMS)
 def renew_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -170,32 +180,31 @@ def renew_credential(
     data: JSONBody[RenewBody],
 ) -> Response[bytes]:
     """Re-issue an active credential with a new ``validUntil`` (admin)."""
-    require(principal, "admin")
-    valid_until = parse_valid_until(data.valid_until)
-    record = LifecycleService(registry, session).renew(
-        principal.org, str(credential_id), valid_until=valid_until, actor=principal.actor
+    return _change(
+        registry,
+        session,
+        principal,
+        lambda service: service.renew(
+            principal.org,
+            str(credential_id),
+            valid_until=parse_valid_until(data.valid_until),
+            actor=principal.actor,
+        ),
     )
-    return _state(registry, session, principal, record)
 
 
 def _erase(
     registry: Registry, session: Session, principal: Principal, credential_id: UUID
 ) -> Response[bytes]:
-    require(principal, "admin")
-    record = LifecycleService(registry, session).erase(
-        principal.org, str(credential_id), actor=principal.actor
+    return _change(
+        registry,
+        session,
+        principal,
+        lambda service: service.erase(principal.org, str(credential_id), actor=principal.actor),
     )
-    return _state(registry, session, principal, record)
 
 
-@post(
-    _LIFECYCLE + "/erase",
-    sync_to_thread=True,
-    status_code=200,
-    tags=["lifecycle"],
-    security=BEARER,
-    responses=problems(400, 401, 403, 404, 409),
-)
+@_route("/erase", _ERASE_PROBLEMS)
 def erase_credential(
     registry: RegistryDep,
     session: SessionDep,
@@ -206,14 +215,7 @@ def erase_credential(
     return _erase(registry, session, principal, credential_id)
 
 
-@delete(
-    _LIFECYCLE,
-    sync_to_thread=True,
-    status_code=200,
-    tags=["lifecycle"],
-    security=BEARER,
-    responses=problems(400, 401, 403, 404, 409),
-)
+@_route("", _ERASE_PROBLEMS, method="DELETE")
 def delete_credential(
     registry: RegistryDep,
     session: SessionDep,
