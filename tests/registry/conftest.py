@@ -3,11 +3,11 @@ when ``LEVERUP_TEST_DATABASE_URL`` is set (CI sets it; each PostgreSQL test work
 schema that is dropped afterwards).
 
 The API fixtures ``registry`` (over a fresh database), ``org`` (the issuing organisation),
-``tokens`` (one of each role) and ``client`` (of the credentials app) are here, with ``clock``
-(a clock the tests move by hand), ``issued`` (an organisation and one active credential) and
-``issued_document`` (the same with its parsed document); a module that needs another registry
-(on ``clock``, a smaller batch limit ...) overrides ``registry`` only, and the others follow
-it."""
+``tokens`` (one of each role), ``client`` (of the credentials app) and ``public_client`` (the
+API and the public pages) are here, with ``clock`` (a clock the tests move by hand),
+``issued`` (an organisation and one active credential) and ``issued_document`` (the same with
+its parsed document); a module that needs another registry (on ``clock``, a smaller batch
+limit ...) overrides ``registry`` only, and the others follow it."""
 
 from __future__ import annotations
 
@@ -20,11 +20,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from issuance_support import Tokens, make_credentials_app, new_org
+from issuance_support import Tokens, make_credentials_app, new_org, registry_verifier
+from litestar import Litestar
 from litestar.testing import TestClient
 from registry_support import FrozenClock, create_org, issue_credential, make_registry, scope
 from sqlalchemy.engine import Engine
 
+from app import api, public
+from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from registry.context import Registry
 from registry.db import create_db_engine, migrate
 from registry.models import CredentialRecord, OrganisationRecord
@@ -131,4 +134,20 @@ def tokens(registry: Registry, org: OrganisationRecord) -> Tokens:
 def client(registry: Registry) -> Iterator[TestClient[Any]]:
     """A client of the credentials app."""
     with TestClient(make_credentials_app(registry)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def public_client(registry: Registry) -> Iterator[TestClient[Any]]:
+    """A client of the API and the public pages (app.public), mounted as app/asgi.py does."""
+    site = public.PublicSite(registry, registry_verifier(registry))
+    app = Litestar(
+        route_handlers=[*public.ROUTES, *api.ROUTES],
+        dependencies={**api.registry_dependencies(registry), **public.site_dependencies(site)},
+        template_config=public.template_config(),
+        plugins=[problem_plugin()],
+        exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
+        debug=False,
+    )
+    with TestClient(app) as test_client:
         yield test_client

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -13,19 +12,13 @@ from issuance_support import (
     Tokens,
     competence_body,
     new_org,
-    registry_verifier,
     role_body,
     stored,
 )
-from litestar import Litestar
 from litestar.testing import TestClient
 from registry_support import ACTOR, FrozenClock, bearer, make_registry, scope
 from sqlalchemy.engine import Engine
 
-from app import public
-from app.api import credentials as http_credentials
-from app.api.deps import registry_dependencies
-from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from registry.context import Registry
 from registry.credentials.lifecycle import LifecycleService
 from registry.models import CredentialRecord, OrganisationRecord
@@ -38,23 +31,6 @@ DAY = 24 * 3600
 def registry(engine: Engine, clock: FrozenClock) -> Registry:
     """A registry over a fresh database."""
     return make_registry(engine, clock=clock)
-
-
-@pytest.fixture
-def public_client(registry: Registry) -> Iterator[TestClient[Any]]:
-    """A client of the credentials routes and the public site (app.public), as app/asgi.py
-    mounts them."""
-    site = public.PublicSite(registry, registry_verifier(registry))
-    app = Litestar(
-        route_handlers=[*public.ROUTES, *http_credentials.ROUTES],
-        dependencies={**registry_dependencies(registry), **public.site_dependencies(site)},
-        template_config=public.template_config(),
-        plugins=[problem_plugin()],
-        exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
-        debug=False,
-    )
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def _issue(client: TestClient[Any], token: str, body: dict[str, Any] | None = None) -> str:

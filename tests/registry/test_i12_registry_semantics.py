@@ -10,7 +10,6 @@ import dataclasses
 import hashlib
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,16 +27,12 @@ from issuance_support import (
     role_body,
     stored,
 )
-from litestar import Litestar
 from litestar.testing import TestClient
 from registry_support import FrozenClock, bearer, make_registry, scope
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from app import api, public
-from app.api.deps import registry_dependencies
 from app.cli.batch import issue_batch
-from app.problems import INTERNAL_ERROR_HANDLERS, problem_plugin
 from keys.store import MasterSecret
 from registry.audit.log import AuditLog
 from registry.context import Registry
@@ -430,23 +425,6 @@ def test_i12_27_create_refuses_a_look_alike_name_and_keeps_its_own(
         mine = service.get("centre-one")
         service.update(mine, name="CENTRE Centre-One", actor="cli:test")
         assert service.get("centre-one").name == "CENTRE Centre-One"
-
-
-@pytest.fixture
-def public_client(registry: Registry) -> Iterator[TestClient[Any]]:
-    """The credentials API, the organisation API and the public pages, as app/asgi.py mounts
-    them."""
-    site = public.PublicSite(registry, registry_verifier(registry))
-    app = Litestar(
-        route_handlers=[*public.ROUTES, *api.ROUTES],
-        dependencies={**registry_dependencies(registry), **public.site_dependencies(site)},
-        template_config=public.template_config(),
-        plugins=[problem_plugin()],
-        exception_handlers=INTERNAL_ERROR_HANDLERS,  # type: ignore[arg-type]
-        debug=False,
-    )
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def test_i12_27_the_page_shows_the_signed_name_and_the_issuers_host(
