@@ -69,13 +69,7 @@ def build_registry(
     except BaseException:
         engine.dispose()
         raise
-    return Registry(
-        settings=settings,
-        engine=engine,
-        processor=processor or JsonLdProcessor(ContextLoader.from_directory()),
-        catalogue=catalogue or Catalogue.load(),
-        master=master,
-    )
+    return _assembled(settings, engine, master, processor, catalogue)
 
 
 def _host_of(did: str) -> str | None:
@@ -203,6 +197,17 @@ def open_existing_registry(
     if not found:
         engine.dispose()
         return None
+    return _assembled(settings, engine, master, processor, catalogue)
+
+
+def _assembled(
+    settings: Settings,
+    engine: Engine,
+    master: MasterSecret,
+    processor: JsonLdProcessor | None,
+    catalogue: Catalogue | None,
+) -> Registry:
+    """The registry over an opened ``engine`` (processor and catalogue built when not given)."""
     return Registry(
         settings=settings,
         engine=engine,
